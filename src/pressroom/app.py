@@ -1,0 +1,49 @@
+"""The FastAPI application: routers, error handling, limits, start-up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from pressroom import __version__
+from pressroom.api import content, spaces, system, users
+from pressroom.api.errors import install_error_handlers
+from pressroom.api.limits import BodyLimitMiddleware
+from pressroom.bootstrap import bootstrap
+from pressroom.config import Settings
+from pressroom.db import Database
+from pressroom.logs import AccessLogMiddleware
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """The app for ``settings``; migrations and the bootstrap admin run at start-up."""
+    settings = settings or Settings()
+    database = db or Database(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        bootstrap(settings, database)
+        yield
+        if db is None:
+            database.dispose()
+
+    app = FastAPI(
+        title="Pressroom",
+        version=__version__,
+        description="Documentation export server, wire-compatible with the Scroll exporter APIs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    install_error_handlers(app)
+    for module in (system, spaces, content, users):
+        app.include_router(module.router)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        body_limit=settings.max_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+    )
+    app.add_middleware(AccessLogMiddleware)
+    return app

@@ -1,0 +1,22 @@
+"""Password hashing with argon2 (constant-time verification)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so that a wrong username costs
+# as much time as a wrong password and the two cannot be told apart.
+_DUMMY_HASH = _hasher.hash("pressroom-no-such-user")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash or _DUMMY_HASH, password)) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False

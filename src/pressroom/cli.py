@@ -1,0 +1,66 @@
+"""The ``pressroom`` command: serve, and the tools around the server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pressroom.config import Settings
+
+cli = typer.Typer(help="Pressroom: documentation export server.", no_args_is_help=True)
+
+
+@cli.command()
+def serve(
+    demo: Annotated[bool, typer.Option(help="Seed the DEMO space (idempotent)")] = False,
+    host: Annotated[str | None, typer.Option(help="Overrides PRESSROOM_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides PRESSROOM_PORT")] = None,
+) -> None:
+    """Run the HTTP server (migrations run at start)."""
+    import uvicorn
+
+    from pressroom.app import create_app
+    from pressroom.bootstrap import bootstrap
+    from pressroom.db import Database
+    from pressroom.logs import configure_logging
+
+    configure_logging()
+    settings = Settings()
+    if host:
+        settings.host = host
+    if port:
+        settings.port = port
+    db = Database(settings.resolved_database_url)
+    if demo:
+        from pressroom.content.demo import seed_demo
+
+        bootstrap(settings, db)
+        seed_demo(settings, db)
+    app = create_app(settings, db)
+    typer.echo(f"Pressroom on http://{settings.host}:{settings.port} (home: {settings.home})")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+@cli.command("db-ping")
+def db_ping(url: Annotated[str, typer.Option(help="SQLAlchemy database URL")]) -> None:
+    """Exit 0 when the database at URL answers."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, connect_args={"connect_timeout": 3} if "postgres" in url else {})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        typer.echo(f"not reachable: {type(exc).__name__}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

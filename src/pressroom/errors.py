@@ -1,0 +1,39 @@
+"""Domain exceptions. Services raise them; ``api/errors.py`` maps them to HTTP once."""
+
+from __future__ import annotations
+
+
+class PressroomError(Exception):
+    """Base of every error a user can act on; ``message`` says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(PressroomError):
+    """A parameter or body field is missing or not allowed (400)."""
+
+
+class NotAuthenticated(PressroomError):
+    """The request carries no valid identity and the resource is not public (401)."""
+
+
+class PermissionDenied(PressroomError):
+    """Authenticated, but not allowed to do this (403)."""
+
+
+class NotFound(PressroomError):
+    """Unknown, or invisible to this user: the two are indistinguishable (404)."""
+
+
+class Conflict(PressroomError):
+    """The request contradicts the current state, e.g. a stale version number (409)."""
+
+
+class TooLarge(PressroomError):
+    """A body or upload is over its configured limit (413)."""
+
+
+class UnsupportedMediaType(PressroomError):
+    """The request body has a content type this endpoint does not take (415)."""

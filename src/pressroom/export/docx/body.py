@@ -1,0 +1,135 @@
+"""The state shared while one document body is written: registries kept in dicts so
+every lookup is O(1) however long the document grows, and the :class:`Frame`
+that says where in the layout the writer currently is."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from pressroom.export.docx.styles import StyleCatalog
+
+# 1 CSS px at 96 dpi = 15 twips = 9525 EMU; 1 twip = 635 EMU.
+TWIPS_PER_PX = 15
+EMU_PER_TWIP = 635
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Where blocks are being written: the width available (twips), the paragraph
+    style body text takes here, the list nesting depth, and defaults for table cells."""
+
+    width: int
+    text_style: str = "Scroll Plain Text"
+    list_depth: int = 0
+    align: str | None = None
+    bold: bool = False
+    indent: int = 0
+
+    def inside(self, **changes: Any) -> Frame:
+        return replace(self, **changes)
+
+
+_BOOKMARK_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+BOOKMARK_MAX = 40
+
+
+class BookmarkNames:
+    """Maps document anchor names to Word bookmark names (≤ 40 characters, starting
+    with a letter, ``[A-Za-z0-9_]``), the same answer for the heading and every link."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, str] = {}
+        self._taken: set[str] = set()
+        self._placed: set[str] = set()
+        self._next_id = 1
+
+    def word_name(self, name: str) -> str:
+        known = self._by_name.get(name)
+        if known is not None:
+            return known
+        base = _BOOKMARK_UNSAFE.sub("_", name).strip("_") or "anchor"
+        if not base[0].isalpha():
+            base = "a" + base
+        base = base[:BOOKMARK_MAX]
+        candidate, n = base, 1
+        while candidate in self._taken:
+            n += 1
+            suffix = f"_{n}"
+            candidate = base[: BOOKMARK_MAX - len(suffix)] + suffix
+        self._taken.add(candidate)
+        self._by_name[name] = candidate
+        return candidate
+
+    def place(self, name: str) -> tuple[int, str] | None:
+        """An id and Word name for a bookmark at this place; None if it exists already."""
+        word_name = self.word_name(name)
+        if word_name in self._placed:
+            return None
+        self._placed.add(word_name)
+        bookmark_id = self._next_id
+        self._next_id += 1
+        return bookmark_id, word_name
+
+    def next_id(self) -> int:
+        bookmark_id = self._next_id
+        self._next_id += 1
+        return bookmark_id
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return dict(self._by_name)
+
+
+class Relationships:
+    """Relationships of the main document part, added without python-docx's
+    linear scans (one dict lookup per hyperlink, one rId counter)."""
+
+    def __init__(self, document_part: Any) -> None:
+        self._part = document_part
+        self._external: dict[str, str] = {}
+        self._counter = 0
+
+    def new_id(self) -> str:
+        existing = self._part.rels
+        while True:
+            self._counter += 1
+            rid = f"rIdPx{self._counter}"
+            if rid not in existing:
+                return rid
+
+    def hyperlink(self, url: str) -> str:
+        rid = self._external.get(url)
+        if rid is None:
+            rid = self.new_id()
+            self._part.load_rel(RT.HYPERLINK, url, rid, is_external=True)
+            self._external[url] = rid
+        return rid
+
+    def part(self, target_part: Any, reltype: str) -> str:
+        rid = self.new_id()
+        self._part.load_rel(reltype, target_part, rid)
+        return rid
+
+
+@dataclass(slots=True)
+class BodyState:
+    """Everything the block and inline writers share for one document."""
+
+    styles: StyleCatalog
+    relationships: Relationships
+    bookmarks: BookmarkNames = field(default_factory=BookmarkNames)
+    warnings: list[str] = field(default_factory=list)
+    drawing_ids: int = 0
+    date_format: str = "%d %b %Y"
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < 1000:
+            self.warnings.append(message)
+
+    def next_drawing_id(self) -> int:
+        self.drawing_ids += 1
+        return self.drawing_ids

@@ -1,0 +1,96 @@
+"""Word fields (``w:fldChar`` begin / instruction / separate / result / end):
+table of contents, page numbers, running headers, index entries and the index.
+
+Word computes field results; the document asks it to on open (``w:updateFields``
+in settings.xml), so results written here are only placeholders.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from pressroom.export.docx.oxml import XML_SPACE, Element, add_text, paragraph, qn, sub
+
+
+def _field_char(parent: Element, kind: str, rpr: Element | None) -> None:
+    r = etree.SubElement(parent, qn("w:r"))
+    if rpr is not None:
+        r.append(_copy(rpr))
+    fld = sub(r, "w:fldChar", fldCharType=kind)
+    if kind == "begin":
+        fld.set(qn("w:dirty"), "true")
+
+
+def _copy(element: Element) -> Element:
+    return copy.deepcopy(element)
+
+
+def complex_field(
+    parent: Element, instruction: str, result: str | None = "", rpr: Element | None = None
+) -> None:
+    """Append the runs of one field to paragraph (or hyperlink) ``parent``.
+
+    ``result`` None writes a field without a result part (XE fields have none).
+    """
+    _field_char(parent, "begin", rpr)
+    r = etree.SubElement(parent, qn("w:r"))
+    if rpr is not None:
+        r.append(_copy(rpr))
+    instr = etree.SubElement(r, qn("w:instrText"))
+    instr.text = f" {instruction} "
+    instr.set(XML_SPACE, "preserve")
+    if result is not None:
+        _field_char(parent, "separate", rpr)
+        r = etree.SubElement(parent, qn("w:r"))
+        if rpr is not None:
+            r.append(_copy(rpr))
+        add_text(r, result or " ")
+    _field_char(parent, "end", rpr)
+
+
+def quote_argument(text: str) -> str:
+    """A field argument in double quotes (Word has no escape for ``"`` inside)."""
+    return '"' + text.replace('"', "\u201d").replace("\\", "\\\\") + '"'
+
+
+def toc_instruction(min_level: int = 1, max_level: int = 3) -> str:
+    low = max(1, min(min_level, 9))
+    high = max(low, min(max_level, 9))
+    return f'TOC \\o "{low}-{high}" \\h \\z \\u'
+
+
+def add_toc(parent: Element, min_level: int = 1, max_level: int = 3) -> Element:
+    """A paragraph holding a TOC field Word fills in when the document opens."""
+    p = paragraph(parent)
+    complex_field(
+        p,
+        toc_instruction(min_level, max_level),
+        "Table of contents: open in Word and update fields (F9) to fill it.",
+    )
+    return p
+
+
+def page_number(parent: Element) -> None:
+    complex_field(parent, "PAGE", "1")
+
+
+def page_count(parent: Element) -> None:
+    complex_field(parent, "NUMPAGES", "1")
+
+
+def running_header(parent: Element, style_name: str) -> None:
+    """The text of the nearest heading in ``style_name`` (a STYLEREF field)."""
+    complex_field(parent, f"STYLEREF {quote_argument(style_name)}", " ")
+
+
+def index_entry(parent: Element, entry: str) -> None:
+    """An XE field marking an index entry; ``a:b`` makes ``b`` a sub-entry of ``a``."""
+    complex_field(parent, f"XE {quote_argument(entry)}", None)
+
+
+def add_index(parent: Element) -> Element:
+    p = paragraph(parent)
+    complex_field(p, 'INDEX \\h "A" \\c "2"', "Index: update fields (F9) in Word to build it.")
+    return p

@@ -1,0 +1,151 @@
+"""Embedded pictures: one image part per distinct content (found by hash in a dict,
+not by python-docx's scan of every part), drawn inline at the size the page asked
+for, never wider than the text."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.parts.image import ImagePart
+from lxml import etree
+from PIL import Image as PillowImage
+
+from pressroom.export import ast
+from pressroom.export.docx.body import EMU_PER_TWIP, BodyState
+from pressroom.export.docx.oxml import Element, qn
+
+EMU_PER_PX: Final = 9525
+_PICTURE_URI: Final = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedImage:
+    rid: str
+    name: str
+    width_px: float  # natural size in CSS px (96 dpi)
+    height_px: float
+
+
+class ImageEmbedder:
+    def __init__(self, state: BodyState) -> None:
+        self._state = state
+        self._by_hash: dict[str, EmbeddedImage] = {}
+        self._by_path: dict[str, EmbeddedImage | None] = {}
+
+    def inline(self, parent: Element, image: ast.Image, max_width_twips: int) -> bool:
+        """Append a run drawing ``image``; False when its file cannot be embedded."""
+        assert image.file is not None
+        embedded = self._embed(image.file)
+        if embedded is None:
+            return False
+        cx, cy = fit_extent(image, embedded, max_width_twips * EMU_PER_TWIP)
+        drawing_id = self._state.next_drawing_id()
+        run = etree.SubElement(parent, qn("w:r"))
+        _drawing(run, embedded, cx, cy, drawing_id, image)
+        return True
+
+    def _embed(self, path: Path) -> EmbeddedImage | None:
+        key = str(path)
+        if key in self._by_path:
+            return self._by_path[key]
+        embedded: EmbeddedImage | None = None
+        try:
+            embedded = self._add_part(_load_image(path))
+        except (OSError, UnrecognizedImageError, ValueError) as exc:
+            self._state.warn(f"Image {path.name} could not be embedded: {exc}")
+        self._by_path[key] = embedded
+        return embedded
+
+    def _add_part(self, picture: Any) -> EmbeddedImage:
+        known = self._by_hash.get(picture.sha1)
+        if known is not None:
+            return known
+        number = len(self._by_hash) + 1
+        partname = PackURI(f"/word/media/pressroom{number}.{picture.ext}")
+        rid = self._state.relationships.part(ImagePart.from_image(picture, partname), RT.IMAGE)
+        embedded = EmbeddedImage(
+            rid=rid,
+            name=picture.filename,
+            width_px=picture.px_width * 96 / (picture.horz_dpi or 96),
+            height_px=picture.px_height * 96 / (picture.vert_dpi or 96),
+        )
+        self._by_hash[picture.sha1] = embedded
+        return embedded
+
+
+def _load_image(path: Path) -> Any:
+    """python-docx's image (size, dpi, type) of ``path``; formats Word cannot show
+    (WebP, ...) are converted to PNG with Pillow."""
+    try:
+        return DocxImage.from_file(str(path))
+    except UnrecognizedImageError:
+        with PillowImage.open(path) as picture:
+            out = io.BytesIO()
+            picture.save(out, format="PNG")
+        converted = DocxImage.from_blob(out.getvalue())
+        converted._filename = path.with_suffix(".png").name
+        return converted
+
+
+def fit_extent(image: ast.Image, embedded: EmbeddedImage, max_cx: int) -> tuple[int, int]:
+    """The drawn size in EMU: the page's width/height (keeping the aspect ratio when
+    only one is given), else the natural size; scaled down to ``max_cx``."""
+    natural_w = max(embedded.width_px, 1.0)
+    natural_h = max(embedded.height_px, 1.0)
+    if image.width and image.height:
+        width, height = float(image.width), float(image.height)
+    elif image.width:
+        width, height = float(image.width), image.width * natural_h / natural_w
+    elif image.height:
+        width, height = image.height * natural_w / natural_h, float(image.height)
+    else:
+        width, height = natural_w, natural_h
+    cx, cy = width * EMU_PER_PX, height * EMU_PER_PX
+    if cx > max_cx > 0:
+        cy = cy * max_cx / cx
+        cx = max_cx
+    return max(int(cx), 1), max(int(cy), 1)
+
+
+def _el(parent: Element, tag: str, **attrs: str) -> Element:
+    child = etree.SubElement(parent, qn(tag))
+    for key, value in attrs.items():
+        child.set(key, value)
+    return child
+
+
+def _drawing(
+    run: Element, embedded: EmbeddedImage, cx: int, cy: int, drawing_id: int, image: ast.Image
+) -> None:
+    inline = _el(_el(run, "w:drawing"), "wp:inline", distT="0", distB="0", distL="0", distR="0")
+    _el(inline, "wp:extent", cx=str(cx), cy=str(cy))
+    _el(inline, "wp:effectExtent", l="0", t="0", r="0", b="0")
+    doc_pr = _el(inline, "wp:docPr", id=str(drawing_id), name=f"Picture {drawing_id}")
+    description = image.alt or image.title
+    if description:
+        doc_pr.set("descr", description)
+    frame_pr = _el(inline, "wp:cNvGraphicFramePr")
+    _el(frame_pr, "a:graphicFrameLocks", noChangeAspect="1")
+    data = _el(_el(inline, "a:graphic"), "a:graphicData", uri=_PICTURE_URI)
+    pic = _el(data, "pic:pic")
+    nv = _el(pic, "pic:nvPicPr")
+    _el(nv, "pic:cNvPr", id="0", name=embedded.name)
+    _el(nv, "pic:cNvPicPr")
+    fill = _el(pic, "pic:blipFill")
+    _el(fill, "a:blip").set(qn("r:embed"), embedded.rid)
+    _el(_el(fill, "a:stretch"), "a:fillRect")
+    sp_pr = _el(pic, "pic:spPr")
+    xfrm = _el(sp_pr, "a:xfrm")
+    _el(xfrm, "a:off", x="0", y="0")
+    _el(xfrm, "a:ext", cx=str(cx), cy=str(cy))
+    _el(_el(sp_pr, "a:prstGeom", prst="rect"), "a:avLst")
+    if image.border:
+        line = _el(sp_pr, "a:ln", w="9525")
+        _el(_el(line, "a:solidFill"), "a:srgbClr", val="C1C7D0")

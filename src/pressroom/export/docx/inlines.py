@@ -1,0 +1,217 @@
+"""Inline nodes → runs, hyperlinks, bookmarks and fields inside one paragraph."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Final
+
+from lxml import etree
+
+from pressroom.export import ast
+from pressroom.export.docx import fields
+from pressroom.export.docx.body import BodyState, Frame
+from pressroom.export.docx.images import ImageEmbedder
+from pressroom.export.docx.oxml import Element, add_text, bookmark, qn, shading, sub
+
+_R: Final = qn("w:r")
+_RPR: Final = qn("w:rPr")
+_HYPERLINK: Final = qn("w:hyperlink")
+_R_ID: Final = qn("r:id")
+_ANCHOR: Final = qn("w:anchor")
+
+# Confluence's status lozenge colours: (fill, text).
+_STATUS_COLOURS: Final = {
+    "grey": ("DFE1E6", "42526E"),
+    "red": ("FFEBE6", "BF2600"),
+    "yellow": ("FFF0B3", "172B4D"),
+    "green": ("E3FCEF", "006644"),
+    "blue": ("DEEBFF", "0747A6"),
+    "purple": ("EAE6FF", "403294"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunFormat:
+    """The character formatting in force at a point of the inline tree."""
+
+    style: str | None = None
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    strike: bool = False
+    vert: str | None = None
+    color: str | None = None
+    size: int | None = None  # half-points
+
+
+_STYLED: Final[dict[str, dict[str, object]]] = {
+    "strong": {"bold": True},
+    "em": {"italic": True},
+    "underline": {"underline": True},
+    "strike": {"strike": True},
+    "sup": {"vert": "superscript"},
+    "sub": {"vert": "subscript"},
+    "small": {"size": 18},
+    "big": {"size": 28},
+}
+
+
+def build_rpr(fmt: RunFormat, style_id: str | None) -> Element | None:
+    if fmt == RunFormat() and style_id is None:
+        return None
+    rpr = etree.Element(_RPR)
+    if style_id is not None:
+        sub(rpr, "w:rStyle", style_id)
+    if fmt.bold:
+        sub(rpr, "w:b")
+    if fmt.italic:
+        sub(rpr, "w:i")
+    if fmt.strike:
+        sub(rpr, "w:strike")
+    if fmt.color:
+        sub(rpr, "w:color", fmt.color.lstrip("#").upper())
+    if fmt.size:
+        sub(rpr, "w:sz", str(fmt.size))
+        sub(rpr, "w:szCs", str(fmt.size))
+    if fmt.underline:
+        sub(rpr, "w:u", "single")
+    if fmt.vert:
+        sub(rpr, "w:vertAlign", fmt.vert)
+    return rpr
+
+
+class InlineWriter:
+    """Writes inline nodes into a ``w:p``; one instance per document."""
+
+    def __init__(self, state: BodyState, images: ImageEmbedder) -> None:
+        self._state = state
+        self._images = images
+        self._rpr_cache: dict[RunFormat, Element | None] = {}
+
+    def write(
+        self, parent: Element, inlines: list[ast.Inline], fmt: RunFormat, frame: Frame
+    ) -> None:
+        for node in inlines:
+            self._write_node(parent, node, fmt, frame)
+
+    def text_run(self, parent: Element, text: str, fmt: RunFormat) -> Element:
+        r = etree.SubElement(parent, _R)
+        rpr = self._rpr(fmt)
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        add_text(r, text)
+        return r
+
+    def _rpr(self, fmt: RunFormat) -> Element | None:
+        if fmt in self._rpr_cache:
+            return self._rpr_cache[fmt]
+        style_id = self._state.styles.id(fmt.style) if fmt.style else None
+        rpr = build_rpr(fmt, style_id)
+        self._rpr_cache[fmt] = rpr
+        return rpr
+
+    def _write_node(self, parent: Element, node: ast.Inline, fmt: RunFormat, frame: Frame) -> None:
+        match node:
+            case ast.Text(text=text):
+                if text:
+                    self.text_run(parent, text, fmt)
+            case ast.Styled(style="code", children=children):
+                self.write(parent, children, replace(fmt, style="Scroll Inline Code"), frame)
+            case ast.Styled(style=style, children=children):
+                self.write(parent, children, replace(fmt, **_STYLED.get(style, {})), frame)  # type: ignore[arg-type]
+            case ast.Colored(color=color, children=children):
+                self.write(parent, children, replace(fmt, color=color), frame)
+            case ast.LineBreak():
+                sub(etree.SubElement(parent, _R), "w:br")
+            case ast.Link():
+                self._link(parent, node, fmt, frame)
+            case ast.Image():
+                self._image(parent, node, fmt, frame)
+            case _:
+                self._write_simple(parent, node, fmt)
+
+    def _write_simple(self, parent: Element, node: ast.Inline, fmt: RunFormat) -> None:
+        match node:
+            case ast.UserMention(display_name=name, username=username, userkey=key):
+                self.text_run(parent, name or username or key or "unknown user", fmt)
+            case ast.Emoticon(glyph=glyph, name=name):
+                self.text_run(parent, glyph or f"({name})", fmt)
+            case ast.Date(iso=iso):
+                self.text_run(parent, self._format_date(iso), fmt)
+            case ast.Status():
+                self._status(parent, node)
+            case ast.Anchor(name=name):
+                placed = self._state.bookmarks.place(name)
+                if placed is not None:
+                    bookmark(parent, placed[0], placed[1], end=False)
+                    bookmark(parent, placed[0], placed[1], end=True)
+            case ast.IndexTerm(entry=entry):
+                if entry.strip():
+                    fields.index_entry(parent, entry.strip())
+            case ast.Placeholder(text=text):
+                if text:
+                    self.text_run(parent, text, fmt)
+
+    def _link(self, parent: Element, link: ast.Link, fmt: RunFormat, frame: Frame) -> None:
+        target = link.target
+        children = link.children or [ast.Text(_target_label(target))]
+        if parent.tag == _HYPERLINK or not isinstance(
+            target, ast.ExternalTarget | ast.InternalTarget
+        ):
+            if not isinstance(target, ast.ExternalTarget | ast.InternalTarget):
+                self._state.warn(f"Link target left unresolved: {_target_label(target)}")
+            self.write(parent, children, fmt, frame)
+            return
+        hyperlink = etree.SubElement(parent, _HYPERLINK)
+        if isinstance(target, ast.ExternalTarget):
+            hyperlink.set(_R_ID, self._state.relationships.hyperlink(target.url))
+        else:
+            hyperlink.set(_ANCHOR, self._state.bookmarks.word_name(target.bookmark))
+        hyperlink.set(qn("w:history"), "1")
+        self.write(hyperlink, children, replace(fmt, style="Hyperlink"), frame)
+
+    def _image(self, parent: Element, image: ast.Image, fmt: RunFormat, frame: Frame) -> None:
+        if image.file is not None and self._images.inline(parent, image, frame.width):
+            return
+        label = image.alt or image.title or image.url or image.attachment or "image"
+        if image.url and image.file is None:
+            link = ast.Link(ast.ExternalTarget(image.url), [ast.Text(label)])
+            self._link(parent, link, fmt, frame)
+            return
+        self._state.warn(f"Image not found: {image.attachment or image.url or '?'}")
+        self.text_run(parent, f"[{label}]", fmt)
+
+    def _status(self, parent: Element, status: ast.Status) -> None:
+        fill, text_colour = _STATUS_COLOURS.get(status.colour.lower(), _STATUS_COLOURS["grey"])
+        r = etree.SubElement(parent, _R)
+        rpr = sub(r, "w:rPr")
+        sub(rpr, "w:b")
+        sub(rpr, "w:caps")
+        sub(rpr, "w:color", text_colour)
+        sub(rpr, "w:sz", "16")
+        if status.subtle:
+            sub(rpr, "w:bdr", "single", sz="4", space="0", color=text_colour)
+        else:
+            shading(rpr, fill)
+        add_text(r, f"\u00a0{status.title}\u00a0")
+
+    def _format_date(self, iso: str) -> str:
+        try:
+            return dt.date.fromisoformat(iso[:10]).strftime(self._state.date_format)
+        except ValueError:
+            return iso
+
+
+def _target_label(target: ast.LinkTarget) -> str:
+    match target:
+        case ast.ExternalTarget(url=url):
+            return url
+        case ast.InternalTarget(bookmark=name) | ast.AnchorTarget(name=name):
+            return name
+        case ast.PageTarget(title=title):
+            return title
+        case ast.AttachmentTarget(filename=filename):
+            return filename
+    return ""

@@ -1,0 +1,156 @@
+"""WordprocessingML element builders: qualified names and the small pieces every
+part of the writer assembles (paragraphs, runs, text, properties in schema order).
+
+Everything here builds plain lxml elements; python-docx is used only for the package.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from lxml import etree
+
+Element = etree._Element
+
+NAMESPACES: Final[dict[str, str]] = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+W_NS: Final = NAMESPACES["w"]
+
+_qualified: dict[str, str] = {}
+
+
+def qn(tag: str) -> str:
+    """``"w:p"`` → ``"{http://...main}p"``, memoised (called for every element)."""
+    name = _qualified.get(tag)
+    if name is None:
+        prefix, local = tag.split(":")
+        name = f"{{{NAMESPACES[prefix]}}}{local}"
+        _qualified[tag] = name
+    return name
+
+
+W_VAL: Final = qn("w:val")
+XML_SPACE: Final = qn("xml:space")
+
+# Characters XML 1.0 forbids; wiki content sometimes carries them.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    return _FORBIDDEN_CHARS.sub("", text)
+
+
+def new_container() -> Element:
+    """A detached ``w:body`` declaring every namespace the writer uses, so elements
+    built under it serialise with the usual prefixes once moved into a part."""
+    nsmap = {k: v for k, v in NAMESPACES.items() if k != "xml"}
+    return etree.Element(qn("w:body"), nsmap=nsmap)  # type: ignore[arg-type]
+
+
+def sub(parent: Element, tag: str, val: str | None = None, **attrs: str) -> Element:
+    """Append ``tag`` to ``parent``; ``val`` becomes ``w:val``, other keyword
+    arguments become ``w:``-attributes (``w_color`` style names are not needed)."""
+    child = etree.SubElement(parent, qn(tag))
+    if val is not None:
+        child.set(W_VAL, val)
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), value)
+    return child
+
+
+def text_element(run: Element, text: str) -> None:
+    t = etree.SubElement(run, qn("w:t"))
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace() or "  " in text:
+        t.set(XML_SPACE, "preserve")
+
+
+def add_text(run: Element, text: str) -> None:
+    """Add ``text`` to ``run``: tabs become ``w:tab``, newlines ``w:br``."""
+    text = clean_text(text)
+    if "\t" not in text and "\n" not in text:
+        if text:
+            text_element(run, text)
+        return
+    for line_no, line in enumerate(text.split("\n")):
+        if line_no:
+            etree.SubElement(run, qn("w:br"))
+        for part_no, part in enumerate(line.split("\t")):
+            if part_no:
+                etree.SubElement(run, qn("w:tab"))
+            if part:
+                text_element(run, part)
+
+
+def paragraph(
+    parent: Element,
+    style_id: str | None = None,
+    *,
+    num: tuple[int, int] | None = None,
+    indent_left: int | None = None,
+    align: str | None = None,
+    keep_next: bool = False,
+) -> Element:
+    """A ``w:p`` with its ``w:pPr`` children in schema order. ``num`` is (numId, ilvl)."""
+    p = etree.SubElement(parent, qn("w:p"))
+    if style_id is None and num is None and indent_left is None and align is None:
+        return p
+    ppr = etree.SubElement(p, qn("w:pPr"))
+    if style_id is not None:
+        sub(ppr, "w:pStyle", style_id)
+    if keep_next:
+        sub(ppr, "w:keepNext")
+    if num is not None:
+        numpr = sub(ppr, "w:numPr")
+        sub(numpr, "w:ilvl", str(num[1]))
+        sub(numpr, "w:numId", str(num[0]))
+    if indent_left is not None:
+        sub(ppr, "w:ind", left=str(indent_left))
+    if align is not None:
+        sub(ppr, "w:jc", "both" if align == "justify" else align)
+    return p
+
+
+def run(parent: Element, text: str | None = None, *, style_id: str | None = None) -> Element:
+    r = etree.SubElement(parent, qn("w:r"))
+    if style_id is not None:
+        sub(etree.SubElement(r, qn("w:rPr")), "w:rStyle", style_id)
+    if text:
+        add_text(r, text)
+    return r
+
+
+def shading(parent: Element, fill: str) -> Element:
+    return sub(parent, "w:shd", "clear", color="auto", fill=fill.lstrip("#").upper())
+
+
+def border_set(
+    parent: Element, tag: str, color: str, sides: tuple[str, ...], size: int = 6
+) -> None:
+    """``w:pBdr``/``w:tblBorders``/``w:tcBorders`` with single lines on ``sides``."""
+    borders = sub(parent, tag)
+    for side in sides:
+        sub(borders, f"w:{side}", "single", sz=str(size), space="0", color=color.lstrip("#"))
+
+
+def bookmark(parent: Element, bookmark_id: int, name: str, *, end: bool) -> None:
+    if end:
+        sub(parent, "w:bookmarkEnd", id=str(bookmark_id))
+    else:
+        sub(parent, "w:bookmarkStart", id=str(bookmark_id), name=name)
+
+
+def page_break(parent: Element) -> None:
+    r = etree.SubElement(etree.SubElement(parent, qn("w:p")), qn("w:r"))
+    sub(r, "w:br", type="page")
+
+
+def paragraph_text(p: Element) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
