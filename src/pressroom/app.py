@@ -11,6 +11,7 @@ from pressroom import __version__
 from pressroom.api import content, spaces, system, users
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware
+from pressroom.auth.credential_cache import CredentialCache
 from pressroom.bootstrap import bootstrap
 from pressroom.config import Settings
 from pressroom.db import Database
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.credential_cache = CredentialCache()
     install_error_handlers(app)
     for module in (system, spaces, content, users):
         app.include_router(module.router)

@@ -183,7 +183,7 @@ def post_content(
         return _content_response(session, content, base, expansions)
 
 
-@router.get("/{content_id}")
+@router.get("/{content_id:int}")
 def get_one(
     content_id: int,
     db: DbDep,
@@ -199,7 +199,7 @@ def get_one(
 
 
 @router.put(
-    "/{content_id}",
+    "/{content_id:int}",
     openapi_extra={
         "requestBody": {
             "content": {
@@ -255,7 +255,7 @@ def _update(
         return _content_response(session, content, base, expansions)
 
 
-@router.delete("/{content_id}", status_code=204)
+@router.delete("/{content_id:int}", status_code=204)
 def delete_one(
     content_id: int,
     db: DbDep,
@@ -267,7 +267,7 @@ def delete_one(
     return Response(status_code=204)
 
 
-@router.get("/{content_id}/history")
+@router.get("/{content_id:int}/history")
 def get_history(
     content_id: int, db: DbDep, identity: IdentityDep, base: OriginDep
 ) -> dict[str, Any]:
@@ -276,7 +276,7 @@ def get_history(
         return history_json(content, versions_of(session, content), base)
 
 
-@router.get("/{content_id}/child")
+@router.get("/{content_id:int}/child")
 def get_child(
     content_id: int, db: DbDep, identity: IdentityDep, base: OriginDep, expand: ExpandQuery = None
 ) -> dict[str, Any]:
@@ -291,7 +291,7 @@ def get_child(
         return data
 
 
-@router.get("/{content_id}/child/{child_type}")
+@router.get("/{content_id:int}/child/{child_type}")
 def get_children(
     content_id: int,
     child_type: Literal["page", "attachment"],

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from pressroom.api.urls import origin
+from pressroom.auth.credential_cache import CredentialCache
 from pressroom.auth.identity import ANONYMOUS, Identity, authenticate_password, parse_basic
 from pressroom.config import Settings
 from pressroom.db import Database
@@ -33,8 +34,14 @@ def get_identity(request: Request, db: Annotated[Database, Depends(get_db)]) -> 
     credentials = parse_basic(header)
     if credentials is None:
         return ANONYMOUS
+    cache: CredentialCache = request.app.state.credential_cache
+    known = cache.get(*credentials)
+    if known is not None:
+        return known
     with db.read() as session:
-        return authenticate_password(session, *credentials)
+        identity = authenticate_password(session, *credentials)
+    cache.put(*credentials, identity)
+    return identity
 
 
 def get_origin(request: Request) -> str:

@@ -109,6 +109,7 @@ class UserMention:
     username: str | None = None
     userkey: str | None = None
     display_name: str | None = None
+    account_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -214,7 +215,7 @@ class Heading:
 class Paragraph:
     children: list[Inline] = field(default_factory=list)
     align: Alignment | None = None
-    indent: int = 0
+    indent: int = 0  # indentation steps; the Confluence editor indents 30px per step
 
 
 @dataclass(slots=True)

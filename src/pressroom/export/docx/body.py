@@ -23,7 +23,7 @@ class Frame:
     style body text takes here, the list nesting depth, and defaults for table cells."""
 
     width: int
-    text_style: str = "Scroll Plain Text"
+    text_style: str | None = "Scroll Plain Text"
     list_depth: int = 0
     align: str | None = None
     bold: bool = False

@@ -95,12 +95,21 @@ def paragraph(
     *,
     num: tuple[int, int] | None = None,
     indent_left: int | None = None,
+    hanging: int | None = None,
+    space_before: int | None = None,
     align: str | None = None,
     keep_next: bool = False,
 ) -> Element:
     """A ``w:p`` with its ``w:pPr`` children in schema order. ``num`` is (numId, ilvl)."""
     p = etree.SubElement(parent, qn("w:p"))
-    if style_id is None and num is None and indent_left is None and align is None:
+    if (
+        style_id is None
+        and num is None
+        and indent_left is None
+        and align is None
+        and space_before is None
+        and not keep_next
+    ):
         return p
     ppr = etree.SubElement(p, qn("w:pPr"))
     if style_id is not None:
@@ -111,8 +120,12 @@ def paragraph(
         numpr = sub(ppr, "w:numPr")
         sub(numpr, "w:ilvl", str(num[1]))
         sub(numpr, "w:numId", str(num[0]))
+    if space_before is not None:
+        sub(ppr, "w:spacing", before=str(space_before))
     if indent_left is not None:
-        sub(ppr, "w:ind", left=str(indent_left))
+        ind = sub(ppr, "w:ind", left=str(indent_left))
+        if hanging is not None:
+            ind.set(qn("w:hanging"), str(hanging))
     if align is not None:
         sub(ppr, "w:jc", "both" if align == "justify" else align)
     return p

@@ -1,0 +1,238 @@
+"""Tables: a column grid resolved from colspan/rowspan, widths that never exceed the
+text area, header rows that repeat on every page, merged and shaded cells.
+
+Also the borderless and boxed one-row tables that admonitions and columns use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from lxml import etree
+
+from pressroom.export import ast
+from pressroom.export.docx.body import TWIPS_PER_PX, Frame
+from pressroom.export.docx.oxml import Element, paragraph, qn, shading, sub
+
+CELL_MARGIN: Final = 108  # twips, left and right, as in the table style
+HEADER_FILL: Final = "F4F5F7"
+_P: Final = qn("w:p")
+_TCPR: Final = qn("w:tcPr")
+
+BlocksWriter = Callable[[Element, list[ast.Block], Frame], None]
+
+
+@dataclass(slots=True)
+class PlacedCell:
+    column: int
+    span: int
+    cell: ast.TableCell | None  # None: continues a vertical merge from above
+    restart: bool = False
+
+
+@dataclass(slots=True)
+class Grid:
+    columns: int
+    rows: list[list[PlacedCell]] = field(default_factory=list)
+
+
+def resolve_grid(table: ast.Table) -> Grid:
+    """Place every cell on the column grid; rowspans leave continuation cells below."""
+    carries: dict[int, tuple[int, int]] = {}  # column → (rows left, span)
+    rows: list[list[PlacedCell]] = []
+    columns = 0
+    for row in table.rows:
+        placed: list[PlacedCell] = []
+        column = 0
+        for cell in row.cells:
+            column = _continue_merges(placed, carries, column, until=None)
+            span = max(1, cell.colspan)
+            placed.append(PlacedCell(column, span, cell, restart=cell.rowspan > 1))
+            if cell.rowspan > 1:
+                carries[column] = (cell.rowspan - 1, span)
+            column += span
+        column = _continue_merges(placed, carries, column, until=max(carries, default=-1) + 1)
+        columns = max(columns, column)
+        rows.append(placed)
+    return Grid(columns=max(columns, 1), rows=rows)
+
+
+def _continue_merges(
+    placed: list[PlacedCell],
+    carries: dict[int, tuple[int, int]],
+    column: int,
+    until: int | None,
+) -> int:
+    """Emit continuation cells at ``column`` (and onwards up to ``until``)."""
+    while column in carries or (until is not None and column < until):
+        if column not in carries:
+            column += 1
+            continue
+        left, span = carries.pop(column)
+        placed.append(PlacedCell(column, span, None))
+        if left > 1:
+            carries[column] = (left - 1, span)
+        column += span
+    return column
+
+
+def column_widths(table: ast.Table, columns: int, available: int) -> list[int]:
+    """Column widths in twips. Widths look like pixels when all are given and > 1;
+    otherwise they are weights. The table never exceeds ``available``."""
+    given = [w if w and w > 0 else None for w in table.column_widths[:columns]]
+    given += [None] * (columns - len(given))
+    known = [w for w in given if w is not None]
+    total = available
+    if table.width_percent:
+        total = int(available * min(table.width_percent, 100.0) / 100)
+    elif known and len(known) == columns and min(known) > 1:
+        total = min(int(sum(known) * TWIPS_PER_PX), available)
+    fill = sum(known) / len(known) if known else 1.0
+    weights = [w if w is not None else fill for w in given]
+    scale = total / sum(weights)
+    return [max(int(w * scale), 200) for w in weights]
+
+
+def write_table(
+    parent: Element, table: ast.Table, frame: Frame, style_id: str | None, blocks: BlocksWriter
+) -> None:
+    grid = resolve_grid(table)
+    widths = column_widths(table, grid.columns, frame.width)
+    tbl = start_table(parent, style_id, widths)
+    header_rows = _leading_header_rows(table)
+    for row_no, placed_row in enumerate(grid.rows):
+        tr = etree.SubElement(tbl, qn("w:tr"))
+        if row_no < header_rows:
+            sub(sub(tr, "w:trPr"), "w:tblHeader")
+        for placed in _padded(placed_row, grid.columns):
+            _write_cell(tr, placed, widths, frame, blocks)
+
+
+def _leading_header_rows(table: ast.Table) -> int:
+    count = 0
+    for row in table.rows:
+        if not (row.header or (row.cells and all(c.header for c in row.cells))):
+            break
+        count += 1
+    return count if count < len(table.rows) else 0
+
+
+def _padded(row: list[PlacedCell], columns: int) -> list[PlacedCell]:
+    """Cells in column order, with empty cells filling short rows to the grid."""
+    row = sorted(row, key=lambda p: p.column)
+    end = row[-1].column + row[-1].span if row else 0
+    if end < columns:
+        row.append(PlacedCell(end, columns - end, ast.TableCell()))
+    return row
+
+
+def _write_cell(
+    tr: Element, placed: PlacedCell, widths: list[int], frame: Frame, blocks: BlocksWriter
+) -> None:
+    width = sum(widths[placed.column : placed.column + placed.span])
+    tc = etree.SubElement(tr, qn("w:tc"))
+    tc_pr = sub(tc, "w:tcPr")
+    sub(tc_pr, "w:tcW", w=str(width), type="dxa")
+    if placed.span > 1:
+        sub(tc_pr, "w:gridSpan", str(placed.span))
+    cell = placed.cell
+    if cell is None:
+        sub(tc_pr, "w:vMerge")
+        paragraph(tc)
+        return
+    if placed.restart:
+        sub(tc_pr, "w:vMerge", "restart")
+    fill = cell.background or (HEADER_FILL if cell.header else None)
+    if fill:
+        shading(tc_pr, fill)
+    inner = frame.inside(
+        width=max(width - 2 * CELL_MARGIN, 400),
+        text_style=None,
+        align=cell.align,
+        bold=cell.header,
+        list_depth=0,
+        indent=0,
+    )
+    blocks(tc, cell.blocks, inner)
+    close_cell(tc)
+
+
+def close_cell(tc: Element) -> None:
+    """Word requires every cell to end with a paragraph."""
+    if tc[-1].tag != _P:
+        paragraph(tc)
+
+
+def start_table(
+    parent: Element, style_id: str | None, widths: list[int], *, borders: bool = True
+) -> Element:
+    if len(parent) and parent[-1].tag == qn("w:tbl"):
+        paragraph(parent)  # adjacent tables would merge into one
+    tbl = etree.SubElement(parent, qn("w:tbl"))
+    tbl_pr = sub(tbl, "w:tblPr")
+    if style_id is not None:
+        sub(tbl_pr, "w:tblStyle", style_id)
+    sub(tbl_pr, "w:tblW", w=str(sum(widths)), type="dxa")
+    if not borders:
+        no_borders = sub(tbl_pr, "w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            sub(no_borders, f"w:{side}", "nil")
+    sub(tbl_pr, "w:tblLayout", type="fixed")
+    sub(tbl_pr, "w:tblLook", "0000", firstRow="0", lastRow="0", firstColumn="0",
+        lastColumn="0", noHBand="1", noVBand="1")  # fmt: skip
+    grid = sub(tbl, "w:tblGrid")
+    for width in widths:
+        sub(grid, "w:gridCol", w=str(width))
+    return tbl
+
+
+def write_box(
+    parent: Element,
+    frame: Frame,
+    *,
+    fill: str | None,
+    border: str,
+    accent: str | None = None,
+) -> tuple[Element, Frame]:
+    """A one-cell box (admonitions): returns the cell to write into and its frame."""
+    tbl = start_table(parent, None, [frame.width])
+    tr = etree.SubElement(tbl, qn("w:tr"))
+    tc = etree.SubElement(tr, qn("w:tc"))
+    tc_pr = sub(tc, "w:tcPr")
+    sub(tc_pr, "w:tcW", w=str(frame.width), type="dxa")
+    borders = sub(tc_pr, "w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        size = "24" if side == "left" and accent else "4"
+        color = accent if side == "left" and accent else border
+        sub(borders, f"w:{side}", "single", sz=size, space="0", color=color.lstrip("#"))
+    if fill:
+        shading(tc_pr, fill)
+    margins = sub(tc_pr, "w:tcMar")
+    for side in ("top", "bottom"):
+        sub(margins, f"w:{side}", w="100", type="dxa")
+    for side in ("left", "right"):
+        sub(margins, f"w:{side}", w="160", type="dxa")
+    return tc, frame.inside(width=frame.width - 320, list_depth=0, indent=0)
+
+
+def write_columns(
+    parent: Element, columns: ast.Columns, frame: Frame, blocks: BlocksWriter, text_style: str
+) -> None:
+    """Side-by-side columns: a borderless one-row table."""
+    shares = [c.width_percent for c in columns.columns]
+    known = [s for s in shares if s]
+    fill = (
+        (100.0 - sum(known)) / max(len(shares) - len(known), 1) if len(known) < len(shares) else 0
+    )
+    weights = [s or max(fill, 1.0) for s in shares]
+    widths = [int(frame.width * w / sum(weights)) for w in weights]
+    tbl = start_table(parent, None, widths, borders=False)
+    tr = etree.SubElement(tbl, qn("w:tr"))
+    for column, width in zip(columns.columns, widths, strict=True):
+        tc = etree.SubElement(tr, qn("w:tc"))
+        sub(sub(tc, "w:tcPr"), "w:tcW", w=str(width), type="dxa")
+        inner = frame.inside(width=width - 2 * CELL_MARGIN, text_style=text_style, list_depth=0)
+        blocks(tc, column.blocks, inner)
+        close_cell(tc)

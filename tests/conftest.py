@@ -1,0 +1,135 @@
+"""Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
+PRESSROOM_TEST_DATABASE_URL is set), settings in a temporary home, an app and a client.
+
+Every test that uses a database fixture is marked ``db`` and runs again on
+PostgreSQL in ``make test``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from pressroom.app import create_app
+from pressroom.config import Settings
+from pressroom.db import Base, Database
+
+ADMIN = ("admin", "admin-secret")
+PG_URL = os.environ.get("PRESSROOM_TEST_DATABASE_URL")
+DB_FIXTURES = {"database_url", "settings", "db", "app", "client"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "db: uses the database (runs on SQLite and PostgreSQL)")
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file to copy, or the PostgreSQL URL."""
+    if PG_URL:
+        database = Database(PG_URL)
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        database.migrate()
+        database.dispose()
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    database = Database(f"sqlite:///{path}")
+    database.migrate()
+    database.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(_migrated_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        _truncate_all(PG_URL)
+        return PG_URL
+    target = tmp_path / "pressroom.db"
+    shutil.copyfile(_migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+def _truncate_all(url: str) -> None:
+    database = Database(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    database.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        home=tmp_path / "home",
+        database_url=database_url,
+        admin_password=ADMIN[1],
+        node_id="test-node",
+        max_upload_bytes=1024 * 1024,
+        max_body_bytes=256 * 1024,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings.resolved_database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, db)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as test_client:
+        test_client.auth = ADMIN
+        yield test_client
+
+
+@pytest.fixture
+def anonymous(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def create_space(client: TestClient, key: str = "DOC", **extra: object) -> dict:
+    response = client.post("/rest/api/space", json={"key": key, "name": f"{key} space", **extra})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def create_page(
+    client: TestClient,
+    title: str,
+    body: str = "<p>text</p>",
+    space: str = "DOC",
+    parent: str | None = None,
+    content_type: str = "page",
+) -> dict:
+    payload: dict = {
+        "type": content_type,
+        "title": title,
+        "space": {"key": space},
+        "body": {"storage": {"value": body, "representation": "storage"}},
+    }
+    if parent:
+        payload["ancestors"] = [{"id": parent}]
+    response = client.post("/rest/api/content", json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()
