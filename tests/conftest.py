@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import URL, create_engine, make_url, text
 
 from pressroom.app import create_app
 from pressroom.config import Settings
@@ -36,27 +36,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated database: a SQLite file to copy, or the PostgreSQL URL."""
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a SQLite file to copy, or a PostgreSQL database of this run's own
+    (so that parallel test runs against one server never truncate each other's tables)."""
     if PG_URL:
-        database = Database(PG_URL)
-        with database.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        url = make_url(PG_URL)
+        private = url.set(database=f"{url.database}_{os.getpid()}")
+        _admin_execute(url, f'DROP DATABASE IF EXISTS "{private.database}"')
+        _admin_execute(url, f'CREATE DATABASE "{private.database}"')
+        private_url = private.render_as_string(hide_password=False)
+        database = Database(private_url)
         database.migrate()
         database.dispose()
-        return PG_URL
+        yield private_url
+        _admin_execute(url, f'DROP DATABASE IF EXISTS "{private.database}" WITH (FORCE)')
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     database = Database(f"sqlite:///{path}")
     database.migrate()
     database.dispose()
-    return str(path)
+    yield str(path)
+
+
+def _admin_execute(url: URL, statement: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
 
 
 @pytest.fixture
 def database_url(_migrated_template: str, tmp_path: Path) -> str:
     if PG_URL:
-        _truncate_all(PG_URL)
-        return PG_URL
+        _truncate_all(_migrated_template)
+        return _migrated_template
     target = tmp_path / "pressroom.db"
     shutil.copyfile(_migrated_template, target)
     return f"sqlite:///{target}"

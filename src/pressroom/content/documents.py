@@ -108,8 +108,7 @@ def create_document(
         created_at=now,
         modified_at=now,
     )
-    session.add(content)
-    _flush_unique(session, space, title)
+    _insert_unique(session, content, space, title)
     session.add(
         ContentVersion(
             content_id=content.id,
@@ -190,7 +189,7 @@ def update_document(
             minor_edit=change.minor_edit,
         )
     )
-    _flush_unique(session, content.space, title)
+    session.flush()
     session.refresh(content)
     return content
 
@@ -273,9 +272,10 @@ def _next_position(
     return 0 if highest is None else highest + 1
 
 
-def _flush_unique(session: Session, space: Space, title: str) -> None:
+def _insert_unique(session: Session, content: Content, space: Space, title: str) -> None:
     try:
         with session.begin_nested():
+            session.add(content)
             session.flush()
     except IntegrityError as exc:
         raise Conflict(
