@@ -2,5 +2,14 @@
 
 from pressroom.auth.models import SpacePermission, User
 from pressroom.content.models import Content, ContentVersion, Label, Space
+from pressroom.jobs.models import ExportJob
 
-__all__ = ["Content", "ContentVersion", "Label", "Space", "SpacePermission", "User"]
+__all__ = [
+    "Content",
+    "ContentVersion",
+    "ExportJob",
+    "Label",
+    "Space",
+    "SpacePermission",
+    "User",
+]
