@@ -51,7 +51,7 @@ from pressroom.export.ast import (
     Text,
     UserMention,
 )
-from pressroom.export.storage_markup import ac, flag, integer, length, ri, tag_name
+from pressroom.export.storage_markup import ac, flag, integer, length, ri, tag_name, text_of
 from pressroom.export.storage_markup import colour as css_colour
 
 Exporter: TypeAlias = Literal["word", "pdf"]
@@ -96,12 +96,12 @@ def read_macro_call(element: etree._Element) -> MacroCall:
         name = tag_name(child)
         if name == "ac:parameter" or name == "ac:default-parameter":
             key = "" if name == "ac:default-parameter" else (ac(child, "name") or "")
-            call.parameters[key] = "".join(child.itertext()).strip()
+            call.parameters[key] = text_of(child).strip()
             call.parameter_elements[key] = child
         elif name == "ac:rich-text-body":
             call.rich_body = child
         elif name == "ac:plain-text-body":
-            call.plain_body = "".join(child.itertext())
+            call.plain_body = text_of(child)
     return call
 
 
@@ -232,7 +232,7 @@ def _code(reader: BodyReader, call: MacroCall) -> list[Block]:
 
 def _noformat(reader: BodyReader, call: MacroCall) -> list[Block]:
     if call.plain_body is None and call.rich_body is not None:
-        return [CodeBlock("".join(call.rich_body.itertext()).strip("\n"))]
+        return [CodeBlock(text_of(call.rich_body).strip("\n"))]
     return [CodeBlock((call.plain_body or "").strip("\n"))]
 
 
@@ -453,7 +453,7 @@ def _oriented(landscape: bool) -> BlockMacro:
 def _scroll_title(reader: BodyReader, call: MacroCall) -> list[Block]:
     title = call.parameter("title")
     if title is None and call.rich_body is not None:
-        title = " ".join("".join(call.rich_body.itertext()).split()) or None
+        title = " ".join(text_of(call.rich_body).split()) or None
     if title:
         reader.page.title_override = title
     return []

@@ -7,7 +7,8 @@ Shared by the storage reader (``storage.py``) and its macro handlers
 from __future__ import annotations
 
 import re
-from typing import Final
+from collections.abc import Iterator
+from typing import Final, cast
 
 from lxml import etree
 
@@ -42,6 +43,11 @@ def _readable(tag: str) -> str:
         prefix = _PREFIXES.get(namespace)
         return f"{prefix}:{local.lower()}" if prefix else local.lower()
     return tag.lower()
+
+
+def text_of(element: etree._Element) -> str:
+    """All text inside ``element`` (the parser gives str, never bytes)."""
+    return "".join(cast(Iterator[str], element.itertext()))
 
 
 def ac(element: etree._Element, name: str) -> str | None:

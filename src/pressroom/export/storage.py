@@ -1,0 +1,792 @@
+"""The storage format reader: Confluence storage XHTML -> :class:`PageBody`.
+
+Storage format is untrusted input. It is parsed without entity expansion, DTDs
+or network access; HTML named entities are turned into characters before lxml
+sees them, so the parser never has to resolve anything. Malformed markup is
+read by lxml's recovering parser, and whatever goes wrong ends up in
+``PageBody.warnings``: the reader never fails an export.
+
+One pass over the lxml tree: block-level and inline elements are dispatched
+through two tables; running text between block elements gathers into a pending
+paragraph (:class:`_Line`).
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from collections.abc import Callable
+from typing import Final, Literal
+
+from lxml import etree
+
+from pressroom.export.ast import (
+    Alignment,
+    Anchor,
+    AnchorTarget,
+    AttachmentTarget,
+    Block,
+    BlockQuote,
+    CodeBlock,
+    Colored,
+    Date,
+    Emoticon,
+    ExternalTarget,
+    Heading,
+    HorizontalRule,
+    Image,
+    Inline,
+    InlineStyle,
+    LineBreak,
+    Link,
+    LinkTarget,
+    ListBlock,
+    ListItem,
+    PageBody,
+    PageTarget,
+    Paragraph,
+    Styled,
+    Table,
+    TableCell,
+    TableRow,
+    TaskItem,
+    TaskList,
+    Text,
+    UserMention,
+)
+from pressroom.export.storage_macros import (
+    BLOCK_MACROS,
+    INLINE_MACROS,
+    Exporter,
+    MacroCall,
+    flatten,
+    inline_text,
+    layout_columns,
+    read_macro_call,
+    render_unknown,
+)
+from pressroom.export.storage_markup import (
+    AC_NAMESPACE,
+    AT_NAMESPACE,
+    RI_NAMESPACE,
+    ac,
+    alignment,
+    colour,
+    css,
+    flag,
+    highlight,
+    integer,
+    length,
+    pixels,
+    ri,
+    tag_name,
+    text_of,
+)
+
+__all__ = ["Exporter", "StorageReader", "read_storage"]
+
+# Deeper element nesting is read as plain text: keeps recursion far from Python's limit.
+MAX_DEPTH: Final = 120
+INDENT_STEP_PX: Final = 30
+
+
+def read_storage(xml: str, exporter: Exporter = "word") -> PageBody:
+    """Read one page's storage format. Never raises; problems become warnings."""
+    return StorageReader(exporter).read(xml)
+
+
+# ---------------------------------------------------------------------------
+# Making storage format parseable, safely
+# ---------------------------------------------------------------------------
+
+_PREDEFINED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_REFERENCE = re.compile(
+    r"&(?:#([0-9]{1,10});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,40});)?"
+)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*+>")
+_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*+(?:\[[^\]]*+\])?\s*>?", re.IGNORECASE)
+
+
+def _xml_char(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _reference(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if decimal or hexadecimal:
+        code = int(decimal) if decimal else int(hexadecimal, 16)
+        return match.group(0) if _xml_char(code) else "&#xFFFD;"
+    if name is None:
+        return "&amp;"  # a bare ampersand
+    if name in _PREDEFINED:
+        return match.group(0)
+    characters = html.entities.html5.get(name + ";")
+    if characters is None:
+        return "&amp;" + name + ";"  # unknown entity: keep it as visible text
+    return "".join(f"&#{ord(c)};" for c in characters)
+
+
+def _resolve_references(xml: str) -> str:
+    """Resolve entity references everywhere except inside CDATA sections."""
+    parts: list[str] = []
+    position = 0
+    while True:
+        start = xml.find("<![CDATA[", position)
+        if start < 0:
+            parts.append(_REFERENCE.sub(_reference, xml[position:]))
+            return "".join(parts)
+        end = xml.find("]]>", start)
+        end = len(xml) if end < 0 else end + 3
+        parts.append(_REFERENCE.sub(_reference, xml[position:start]))
+        parts.append(xml[start:end])
+        position = end
+
+
+def _parseable(xml: str, warnings: list[str]) -> bytes:
+    xml = _NOT_XML.sub("", xml)
+    xml = _XML_DECLARATION.sub("", xml, count=1)
+    xml, doctypes = _DOCTYPE.subn("", xml)
+    if doctypes:
+        warnings.append("ignored a document type declaration")
+    xml = _resolve_references(xml)
+    return (
+        f'<ac:confluence xmlns:ac="{AC_NAMESPACE}" xmlns:ri="{RI_NAMESPACE}"'
+        f' xmlns:at="{AT_NAMESPACE}">{xml}</ac:confluence>'
+    ).encode()
+
+
+def _parser(recover: bool) -> etree.XMLParser:
+    return etree.XMLParser(
+        recover=recover,
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        strip_cdata=True,
+    )
+
+
+def parse_storage(xml: str, warnings: list[str]) -> etree._Element | None:
+    """The storage format as an lxml tree under a synthetic root element."""
+    data = _parseable(xml, warnings)
+    try:
+        return etree.fromstring(data, _parser(recover=False))
+    except etree.XMLSyntaxError as error:
+        warnings.append(f"malformed storage format ({error.msg}); read what could be recovered")
+    parser = _parser(recover=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        warnings.append(f"unreadable storage format ({error.msg})")
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Running text
+# ---------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+
+def _append_text(children: list[Inline], text: str | None) -> None:
+    if not text:
+        return
+    text = _SPACES.sub(" ", text)
+    last = children[-1] if children else None
+    if isinstance(last, Text):
+        if last.text.endswith(" ") and text.startswith(" "):
+            text = text[1:]
+        last.text += text
+    elif isinstance(last, LineBreak):
+        text = text.lstrip(" ")
+        if text:
+            children.append(Text(text))
+    else:
+        children.append(Text(text))
+
+
+def _append_inlines(children: list[Inline], inlines: list[Inline]) -> None:
+    for node in inlines:
+        if isinstance(node, Text):
+            _append_text(children, node.text)
+            continue
+        if isinstance(node, LineBreak) and children and isinstance(children[-1], Text):
+            children[-1].text = children[-1].text.rstrip(" ")
+        children.append(node)
+
+
+def _strip_edge(children: list[Inline], at_start: bool) -> None:
+    """Remove whitespace (and trailing line breaks) at one edge of a paragraph."""
+    index = 0 if at_start else -1
+    while children:
+        node = children[index]
+        if isinstance(node, Text):
+            node.text = node.text.lstrip(" ") if at_start else node.text.rstrip(" ")
+            if node.text:
+                return
+        elif isinstance(node, LineBreak) and not at_start:
+            pass
+        elif isinstance(node, Styled | Colored):
+            _strip_edge(node.children, at_start)
+            if node.children:
+                return
+        else:
+            return
+        children.pop(index)
+
+
+def _trimmed(children: list[Inline]) -> list[Inline]:
+    _strip_edge(children, at_start=True)
+    _strip_edge(children, at_start=False)
+    return children
+
+
+class _Line:
+    """Inline content waiting to become a paragraph."""
+
+    __slots__ = ("align", "children", "indent")
+
+    def __init__(self, align: Alignment | None = None, indent: int = 0) -> None:
+        self.children: list[Inline] = []
+        self.align = align
+        self.indent = indent
+
+    def flush_into(self, blocks: list[Block]) -> None:
+        if self.children:
+            children = _trimmed(self.children)
+            if children:
+                blocks.append(Paragraph(children, self.align, self.indent))
+            self.children = []
+
+
+# ---------------------------------------------------------------------------
+# The reader
+# ---------------------------------------------------------------------------
+
+_STYLES: Final[dict[str, InlineStyle]] = {
+    "strong": "strong",
+    "b": "strong",
+    "em": "em",
+    "i": "em",
+    "cite": "em",
+    "dfn": "em",
+    "var": "em",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strike",
+    "del": "strike",
+    "strike": "strike",
+    "sup": "sup",
+    "sub": "sub",
+    "code": "code",
+    "tt": "code",
+    "kbd": "code",
+    "samp": "code",
+    "small": "small",
+    "big": "big",
+}
+_MACRO_TAGS: Final = frozenset({"ac:structured-macro", "ac:macro"})
+_SAFE_SCHEMES: Final = frozenset({"http", "https", "mailto", "ftp", "ftps", "tel", "file", "news"})
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+_EMOTICONS: Final = {
+    "smile": "\U0001f642",
+    "sad": "\U0001f641",
+    "cheeky": "\U0001f61b",
+    "laugh": "\U0001f600",
+    "wink": "\U0001f609",
+    "thumbs-up": "\U0001f44d",
+    "thumbs-down": "\U0001f44e",
+    "information": "\u2139\ufe0f",
+    "tick": "\u2705",
+    "cross": "\u274c",
+    "warning": "\u26a0\ufe0f",
+    "plus": "\u2795",
+    "minus": "\u2796",
+    "question": "\u2753",
+    "light-on": "\U0001f4a1",
+    "light-off": "\U0001f4a1",
+    "yellow-star": "\u2b50",
+    "red-star": "\u2b50",
+    "green-star": "\u2b50",
+    "blue-star": "\u2b50",
+    "heart": "\u2764\ufe0f",
+    "broken-heart": "\U0001f494",
+}
+_IMAGE_ALIGN: Final[dict[str, Literal["left", "center", "right"]]] = {
+    "left": "left",
+    "align-start": "left",
+    "center": "center",
+    "right": "right",
+    "align-end": "right",
+}
+
+
+class StorageReader:
+    """Reads one page. Holds what a page accumulates: warnings, excerpt, properties."""
+
+    def __init__(self, exporter: Exporter = "word") -> None:
+        self.exporter: Exporter = exporter
+        self.page = PageBody()
+        self._depth = 0
+        self._block_elements: dict[str, Callable[[etree._Element], list[Block]]] = {
+            "p": self._paragraph,
+            "blockquote": lambda e: [BlockQuote(self.blocks(e))],
+            "pre": lambda e: [CodeBlock(_verbatim(e))],
+            "hr": lambda e: [HorizontalRule()],
+            "ul": lambda e: self._list(e, ordered=False),
+            "ol": lambda e: self._list(e, ordered=True),
+            "table": self._table,
+            "ac:task-list": self._task_list,
+            "ac:layout": self._layout,
+            "ac:layout-section": self._layout_section,
+            "ac:adf-extension": self._adf_extension,
+            "ac:placeholder": lambda e: [],
+            "colgroup": lambda e: [],
+            "dt": lambda e: [Paragraph([Styled("strong", _trimmed(self.inlines(e)))])],
+            "dd": lambda e: self.blocks(e, indent=1),
+            **{f"h{level}": self._heading for level in range(1, 7)},
+        }
+        self._inline_elements: dict[str, Callable[[etree._Element], list[Inline]]] = {
+            "br": lambda e: [LineBreak()],
+            "span": self._span,
+            "font": self._span,
+            "a": self._anchor_element,
+            "ac:link": self._link,
+            "ac:image": self._image,
+            "img": self._html_image,
+            "ac:emoticon": self._emoticon,
+            "time": lambda e: [Date(e.get("datetime") or text_of(e).strip())],
+            "ac:placeholder": lambda e: [],
+            "ac:parameter": lambda e: [],
+            **{tag: self._styled(style) for tag, style in _STYLES.items()},
+        }
+
+    def read(self, xml: str) -> PageBody:
+        try:
+            root = parse_storage(xml, self.page.warnings)
+            if root is not None:
+                self.page.blocks = self.blocks(root)
+        except Exception as error:  # the last line of defence: an export never fails here
+            self.warn(f"could not read the page content: {type(error).__name__}: {error}")
+        return self.page
+
+    def warn(self, message: str) -> None:
+        if message not in self.page.warnings:
+            self.page.warnings.append(message)
+
+    # -- block context -------------------------------------------------------
+
+    def blocks(
+        self, parent: etree._Element, align: Alignment | None = None, indent: int = 0
+    ) -> list[Block]:
+        """The children of ``parent`` as blocks; loose text becomes paragraphs."""
+        out: list[Block] = []
+        line = _Line(align, indent)
+        if self._depth >= MAX_DEPTH:
+            self.warn("content nested too deeply: read as plain text")
+            _append_text(line.children, text_of(parent))
+        else:
+            self._depth += 1
+            try:
+                self._place_children(parent, out, line)
+            finally:
+                self._depth -= 1
+        line.flush_into(out)
+        return out
+
+    def element_blocks(self, element: etree._Element) -> list[Block]:
+        """One element as blocks (loose inline content becomes a paragraph)."""
+        out: list[Block] = []
+        line = _Line()
+        name = tag_name(element)
+        if name is not None:
+            self._place(element, name, out, line)
+        line.flush_into(out)
+        return out
+
+    def _place_children(self, parent: etree._Element, out: list[Block], line: _Line) -> None:
+        _append_text(line.children, parent.text)
+        for child in parent:
+            name = tag_name(child)
+            if name is not None:
+                self._place(child, name, out, line)
+            _append_text(line.children, child.tail)
+
+    def _place(self, element: etree._Element, name: str, out: list[Block], line: _Line) -> None:
+        block_reader = self._block_elements.get(name)
+        if block_reader is not None:
+            line.flush_into(out)
+            out.extend(block_reader(element))
+            return
+        inline_reader = self._inline_elements.get(name)
+        if inline_reader is not None:
+            _append_inlines(line.children, inline_reader(element))
+            return
+        if name in _MACRO_TAGS:
+            call = read_macro_call(element)
+            inline_macro = INLINE_MACROS.get(call.name)
+            if inline_macro is not None:
+                _append_inlines(line.children, inline_macro(self, call))
+            else:
+                line.flush_into(out)
+                out.extend(self._block_macro(call))
+            return
+        # Unknown or wrapper elements (div, section, ac:layout-cell...): their content
+        # belongs to the flow they sit in.
+        if self._depth >= MAX_DEPTH:
+            _append_text(line.children, text_of(element))
+            return
+        self._depth += 1
+        try:
+            self._place_children(element, out, line)
+        finally:
+            self._depth -= 1
+
+    def _block_macro(self, call: MacroCall) -> list[Block]:
+        render = BLOCK_MACROS.get(call.name)
+        return render(self, call) if render is not None else render_unknown(self, call)
+
+    # -- inline context ------------------------------------------------------
+
+    def inlines(self, parent: etree._Element) -> list[Inline]:
+        """The content of ``parent`` as running text; blocks inside are flattened."""
+        out: list[Inline] = []
+        if self._depth >= MAX_DEPTH:
+            self.warn("content nested too deeply: read as plain text")
+            _append_text(out, text_of(parent))
+            return out
+        self._depth += 1
+        try:
+            _append_text(out, parent.text)
+            for child in parent:
+                name = tag_name(child)
+                if name is not None:
+                    _append_inlines(out, self._inline(child, name))
+                _append_text(out, child.tail)
+        finally:
+            self._depth -= 1
+        return out
+
+    def _inline(self, element: etree._Element, name: str) -> list[Inline]:
+        inline_reader = self._inline_elements.get(name)
+        if inline_reader is not None:
+            return inline_reader(element)
+        if name in _MACRO_TAGS:
+            call = read_macro_call(element)
+            inline_macro = INLINE_MACROS.get(call.name)
+            if inline_macro is not None:
+                return inline_macro(self, call)
+            return flatten(self._block_macro(call))
+        block_reader = self._block_elements.get(name)
+        if block_reader is not None:
+            return flatten(block_reader(element))
+        return self.inlines(element)
+
+    def _styled(self, style: InlineStyle) -> Callable[[etree._Element], list[Inline]]:
+        def read(element: etree._Element) -> list[Inline]:
+            children = self.inlines(element)
+            return [Styled(style, children)] if children else []
+
+        return read
+
+    def _span(self, element: etree._Element) -> list[Inline]:
+        declarations = css(element.get("style"))
+        children = self.inlines(element)
+        decoration = declarations.get("text-decoration", "")
+        if "underline" in decoration:
+            children = [Styled("underline", children)]
+        if "line-through" in decoration:
+            children = [Styled("strike", children)]
+        colour_value = colour(declarations.get("color") or element.get("color"))
+        if colour_value is not None and children:
+            return [Colored(colour_value, children)]
+        return children
+
+    # -- blocks --------------------------------------------------------------
+
+    def _paragraph(self, element: etree._Element) -> list[Block]:
+        declarations = css(element.get("style"))
+        align = alignment(declarations.get("text-align") or element.get("align"))
+        offset = pixels(declarations.get("margin-left") or declarations.get("padding-left"))
+        indent = max(1, round(offset / INDENT_STEP_PX)) if offset else 0
+        return self.blocks(element, align, indent)
+
+    def _heading(self, element: etree._Element) -> list[Block]:
+        level = int(tag_name(element)[1:])  # type: ignore[index]
+        children = _trimmed(self.inlines(element))
+        text = " ".join(inline_text(children).split())
+        # Confluence links to a heading by its text, older pages by its text without spaces
+        bookmarks = list(dict.fromkeys(name for name in (text, text.replace(" ", "")) if name))
+        return [Heading(level, children, bookmarks)]
+
+    def _list(self, element: etree._Element, ordered: bool) -> list[Block]:
+        items: list[ListItem] = []
+        for child in element:
+            name = tag_name(child)
+            if name == "li":
+                items.append(ListItem(self.blocks(child)))
+            elif name is not None:
+                # stray content (often a nested list beside its item) joins the last item
+                if not items:
+                    items.append(ListItem())
+                items[-1].blocks.extend(self.element_blocks(child))
+        start = max(integer(element.get("start"), 1), 0) if ordered else 1
+        return [ListBlock(ordered, items, start)] if items else []
+
+    def _task_list(self, element: etree._Element) -> list[Block]:
+        items: list[TaskItem] = []
+        for child in element:
+            name = tag_name(child)
+            if name == "ac:task":
+                items.append(self._task(child))
+            elif name == "ac:task-list" and items:
+                items[-1].blocks.extend(self._task_list(child))
+        return [TaskList(items)] if items else []
+
+    def _task(self, element: etree._Element) -> TaskItem:
+        status = ""
+        blocks: list[Block] = []
+        for child in element:
+            name = tag_name(child)
+            if name == "ac:task-status":
+                status = text_of(child).strip().lower()
+            elif name == "ac:task-body":
+                blocks = self.blocks(child)
+        return TaskItem(checked=status == "complete", blocks=blocks)
+
+    def _table(self, element: etree._Element) -> list[Block]:
+        table = Table()
+        before: list[Block] = []
+        width = length(css(element.get("style")).get("width") or element.get("width"))
+        if width is not None and width[1] == "%" and width[0] > 0:
+            table.width_percent = min(width[0], 100.0)
+        widths: list[tuple[float, str] | None] = []
+        for child in element:
+            name = tag_name(child)
+            if name == "colgroup":
+                widths.extend(_column_width(col) for col in child if tag_name(col) == "col")
+            elif name == "col":
+                widths.append(_column_width(child))
+            elif name in ("thead", "tbody", "tfoot"):
+                table.rows.extend(
+                    self._row(row, name == "thead") for row in child if tag_name(row) == "tr"
+                )
+            elif name == "tr":
+                table.rows.append(self._row(child, False))
+            elif name == "caption":
+                before.extend(self.blocks(child))
+        units = {w[1] for w in widths if w is not None}
+        if len(units) == 1 and units <= {"px", "%"}:
+            table.column_widths = [w[0] if w is not None else None for w in widths]
+        return [*before, table] if table.rows else before
+
+    def _row(self, element: etree._Element, in_head: bool) -> TableRow:
+        cells = [
+            self._cell(cell, name == "th")
+            for cell in element
+            if (name := tag_name(cell)) in ("td", "th")
+        ]
+        header = in_head or (bool(cells) and all(cell.header for cell in cells))
+        return TableRow(cells, header)
+
+    def _cell(self, element: etree._Element, header: bool) -> TableCell:
+        declarations = css(element.get("style"))
+        background = highlight(element.get("data-highlight-colour")) or colour(
+            declarations.get("background-color") or element.get("bgcolor")
+        )
+        if background is None:
+            for css_class in (element.get("class") or "").split():
+                if css_class.startswith("highlight-"):
+                    background = highlight(css_class.removeprefix("highlight-"))
+        return TableCell(
+            blocks=self.blocks(element),
+            header=header,
+            colspan=min(max(integer(element.get("colspan"), 1), 1), 1000),
+            rowspan=min(max(integer(element.get("rowspan"), 1), 1), 10_000),
+            background=background,
+            align=alignment(declarations.get("text-align") or element.get("align")),
+        )
+
+    def _layout(self, element: etree._Element) -> list[Block]:
+        out: list[Block] = []
+        for child in element:
+            if tag_name(child) == "ac:layout-section":
+                out.extend(self._layout_section(child))
+        return out
+
+    def _layout_section(self, element: etree._Element) -> list[Block]:
+        cells = [self.blocks(c) for c in element if tag_name(c) == "ac:layout-cell"]
+        return layout_columns(ac(element, "type"), cells)
+
+    def _adf_extension(self, element: etree._Element) -> list[Block]:
+        # Cloud's ADF-only content (e.g. decision lists) carries a storage fallback
+        for child in element.iter(etree.Element):
+            if tag_name(child) == "ac:adf-fallback":
+                return self.blocks(child)
+        self.warn("unsupported ADF extension: left out")
+        return []
+
+    # -- links, images, emoticons ---------------------------------------------
+
+    def _anchor_element(self, element: etree._Element) -> list[Inline]:
+        children = self.inlines(element)
+        href = (element.get("href") or "").strip()
+        if not href:
+            name = element.get("name") or element.get("id")
+            return [Anchor(name), *children] if name else children
+        if href.startswith("#"):
+            return [Link(AnchorTarget(href[1:]), children or [Text(href[1:])])]
+        scheme = _SCHEME.match(href)
+        if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES:
+            self.warn(f"left out a link with the unsafe scheme '{scheme.group(1)}'")
+            return children
+        return [Link(ExternalTarget(href), children or [Text(href)])]
+
+    def _link(self, element: etree._Element) -> list[Inline]:
+        anchor = ac(element, "anchor")
+        resource: etree._Element | None = None
+        body: list[Inline] | None = None
+        for child in element:
+            name = tag_name(child)
+            if name is None:
+                continue
+            if name.startswith("ri:") and resource is None:
+                resource = child
+            elif name == "ac:plain-text-link-body":
+                text = " ".join(text_of(child).split())
+                body = [Text(text)] if text else None
+            elif name == "ac:link-body":
+                body = _trimmed(self.inlines(child)) or None
+        if resource is None:
+            if anchor:
+                return [Link(AnchorTarget(anchor), body or [Text(anchor)])]
+            return body or []
+        return self._link_to(resource, anchor, body)
+
+    def _link_to(
+        self, resource: etree._Element, anchor: str | None, body: list[Inline] | None
+    ) -> list[Inline]:
+        name = tag_name(resource)
+        target: LinkTarget | None = None
+        label = ""
+        if name in ("ri:page", "ri:blog-post"):
+            title = ri(resource, "content-title")
+            if not title:  # a link to an anchor on this page
+                target = AnchorTarget(anchor) if anchor else None
+                label = anchor or ""
+            else:
+                blog = name == "ri:blog-post"
+                target = PageTarget(
+                    title,
+                    ri(resource, "space-key"),
+                    "blogpost" if blog else "page",
+                    ri(resource, "posting-day") if blog else None,
+                    anchor,
+                )
+                label = title
+        elif name == "ri:attachment":
+            filename = ri(resource, "filename") or ""
+            owner = _owner(resource)
+            target = AttachmentTarget(filename, owner[0], owner[1]) if filename else None
+            label = filename
+        elif name == "ri:user":
+            return [
+                UserMention(
+                    username=ri(resource, "username"),
+                    userkey=ri(resource, "userkey"),
+                    display_name=inline_text(body).strip() or None if body else None,
+                    account_id=ri(resource, "account-id"),
+                )
+            ]
+        elif name == "ri:url":
+            url = ri(resource, "value") or ""
+            target = ExternalTarget(url) if url else None
+            label = url
+        elif name == "ri:space":
+            label = ri(resource, "space-key") or ""
+        if target is None:
+            return body or ([Text(label)] if label else [])
+        return [Link(target, body or [Text(label)])]
+
+    def _image(self, element: etree._Element) -> list[Inline]:
+        image = Image(
+            width=pixels(ac(element, "width")),
+            height=pixels(ac(element, "height")),
+            align=_IMAGE_ALIGN.get((ac(element, "align") or ac(element, "layout") or "").lower()),
+            alt=ac(element, "alt"),
+            title=ac(element, "title"),
+            border=flag(ac(element, "border")),
+        )
+        for child in element:
+            name = tag_name(child)
+            if name == "ri:attachment":
+                image.attachment = ri(child, "filename")
+                image.page_title, image.space_key = _owner(child)
+            elif name == "ri:url":
+                image.url = ri(child, "value")
+        if not image.attachment and not image.url:
+            self.warn("image without a source: left out")
+            return []
+        return [image]
+
+    def _html_image(self, element: etree._Element) -> list[Inline]:
+        source = element.get("src")
+        if not source:
+            return []
+        return [
+            Image(
+                url=source,
+                width=pixels(element.get("width")),
+                height=pixels(element.get("height")),
+                alt=element.get("alt"),
+                title=element.get("title"),
+            )
+        ]
+
+    def _emoticon(self, element: etree._Element) -> list[Inline]:
+        name = ac(element, "name") or ac(element, "emoji-shortname") or ""
+        fallback = ac(element, "emoji-fallback") or ""
+        glyph = fallback if fallback and not fallback.startswith(":") else ""
+        if not glyph:
+            glyph = _emoji_from_id(ac(element, "emoji-id")) or _EMOTICONS.get(name, "")
+        if not glyph:
+            glyph = fallback or f":{name}:"
+        return [Emoticon(name, glyph)] if name or glyph else []
+
+
+def _owner(resource: etree._Element) -> tuple[str | None, str | None]:
+    """The page an ``ri:attachment`` belongs to, when it is not the current page."""
+    for child in resource:
+        if tag_name(child) in ("ri:page", "ri:blog-post"):
+            return ri(child, "content-title"), ri(child, "space-key")
+    return None, None
+
+
+def _emoji_from_id(emoji_id: str | None) -> str:
+    if not emoji_id:
+        return ""
+    try:
+        return "".join(chr(int(part, 16)) for part in emoji_id.split("-"))
+    except ValueError:
+        return ""
+
+
+def _column_width(col: etree._Element) -> tuple[float, str] | None:
+    measured = length(css(col.get("style")).get("width") or col.get("width"))
+    return measured if measured is not None and measured[0] > 0 else None
+
+
+def _verbatim(element: etree._Element) -> str:
+    for line_break in element.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    text = text_of(element)
+    return text[1:] if text.startswith("\n") else text

@@ -1,0 +1,200 @@
+"""Storage format reader on hostile and garbled input: it never fails, never expands
+entities, never reads files or the network, and stays fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pressroom.export.ast import PageBody, Paragraph, Text
+from pressroom.export.storage import read_storage
+
+FRAGMENTS = [
+    "<p>",
+    "</p>",
+    "<h2>",
+    "</h2>",
+    "<ul>",
+    "<li>",
+    "</li>",
+    "</ul>",
+    "<ol start='x'>",
+    "<table>",
+    "<tr>",
+    "<td colspan='-5'>",
+    "</td>",
+    "</table>",
+    "<strong>",
+    "</strong>",
+    "<br/>",
+    "<hr>",
+    "<span style='color:'>",
+    "</span>",
+    '<ac:structured-macro ac:name="info">',
+    '<ac:structured-macro ac:name="code">',
+    '<ac:structured-macro ac:name="section">',
+    '<ac:structured-macro ac:name="column">',
+    '<ac:structured-macro ac:name="scroll-only-inline">',
+    '<ac:structured-macro ac:name="details">',
+    "</ac:structured-macro>",
+    "<ac:rich-text-body>",
+    "</ac:rich-text-body>",
+    '<ac:parameter ac:name="">',
+    '<ac:parameter ac:name="exporter">',
+    "</ac:parameter>",
+    "<ac:plain-text-body><![CDATA[",
+    "]]></ac:plain-text-body>",
+    "<ac:link>",
+    '<ri:page ri:content-title="T"/>',
+    "</ac:link>",
+    "<ac:image>",
+    "</ac:image>",
+    "<ac:task-list><ac:task><ac:task-body>",
+    "</ac:task-body></ac:task></ac:task-list>",
+    "<ac:layout><ac:layout-section><ac:layout-cell>",
+    "</ac:layout-cell></ac:layout-section></ac:layout>",
+    "&nbsp;",
+    "&",
+    "&#0;",
+    "&#x110000;",
+    "&unknown;",
+    "<",
+    ">",
+    "]]>",
+    "<!--",
+    "-->",
+    "<?pi x?>",
+    "<!DOCTYPE x [",
+    "<foo:bar>",
+    "</foo:bar>",
+    "\x00",
+    "\ud800",
+    "text",
+    " ",
+]
+
+PAGE_SETTINGS = settings(
+    max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@PAGE_SETTINGS
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=80))
+def test_tag_soup_never_fails(parts: list[str]) -> None:
+    body = read_storage("".join(parts))
+    assert isinstance(body, PageBody)
+
+
+@PAGE_SETTINGS
+@given(st.text(max_size=500))
+def test_arbitrary_text_never_fails(text: str) -> None:
+    assert isinstance(read_storage(text, "pdf"), PageBody)
+
+
+@settings(max_examples=20, deadline=5000)
+@given(
+    st.sampled_from(
+        [
+            ("<div>", "</div>"),
+            ("<ul><li>", "</li></ul>"),
+            ("<table><tr><td>", "</td></tr></table>"),
+            ("<strong>", "</strong>"),
+            ("<blockquote>", "</blockquote>"),
+            (
+                '<ac:structured-macro ac:name="info"><ac:rich-text-body>',
+                "</ac:rich-text-body></ac:structured-macro>",
+            ),
+            (
+                '<ac:structured-macro ac:name="scroll-only-inline"><ac:rich-text-body>',
+                "</ac:rich-text-body></ac:structured-macro>",
+            ),
+        ]
+    ),
+    st.booleans(),
+)
+def test_ten_thousand_levels_of_nesting(pair: tuple[str, str], closed: bool) -> None:
+    opening, closing = pair
+    xml = opening * 10_000 + "deep" + (closing * 10_000 if closed else "")
+    body = read_storage(xml)
+    assert isinstance(body, PageBody)
+    assert body.warnings
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<p>&lol9;</p><p title="&lol9;">x</p>"""
+
+
+def all_text(body: PageBody) -> str:
+    return repr(body)
+
+
+@settings(max_examples=5, deadline=2000)
+@given(st.sampled_from(["", "<p>before</p>"]))
+def test_billion_laughs_is_not_expanded(prefix: str) -> None:
+    body = read_storage(prefix + BILLION_LAUGHS)
+    assert "lollol" not in all_text(body)
+    assert len(all_text(body)) < 5_000
+
+
+def test_doctype_in_the_middle_is_not_expanded_either() -> None:
+    body = read_storage("<p>a</p>" + BILLION_LAUGHS.split("\n", 1)[1])
+    assert "lollol" not in all_text(body)
+
+
+def xxe_payloads(secret: Path) -> list[str]:
+    uri = secret.as_uri()
+    return [
+        f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{uri}">]><p>&xxe;</p>',
+        f'<!DOCTYPE x [<!ENTITY % p SYSTEM "{uri}"> %p;]><p>x</p>',
+        f'<!DOCTYPE x SYSTEM "{uri}"><p>&secret;</p>',
+        f'<p>a</p><!DOCTYPE x [<!ENTITY xxe SYSTEM "{uri}">]><p>&xxe;</p>',
+        f'<p xmlns:xi="http://www.w3.org/2001/XInclude">'
+        f'<xi:include href="{uri}" parse="text"/></p>',
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><p>&xxe;</p>',
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "http://127.0.0.1:9/x">]><p>&xxe;</p>',
+    ]
+
+
+def test_external_entities_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-4711")
+    for payload in xxe_payloads(secret):
+        body = read_storage(payload)
+        text = all_text(body)
+        assert "TOP-SECRET-4711" not in text, payload
+        assert "root:x:0:0" not in text, payload
+
+
+@settings(max_examples=10, deadline=5000)
+@given(st.sampled_from(["title", "ac:name", "style", "href"]), st.sampled_from(["a", "&amp;", "é"]))
+def test_huge_attributes(attribute: str, unit: str) -> None:
+    value = unit * 1_000_000
+    body = read_storage(f'<p><a {attribute}="{value}">x</a></p><p>after</p>')
+    assert Paragraph([Text("after")]) in body.blocks
+
+
+def test_values_past_the_parser_limit_give_a_warning_not_a_failure() -> None:
+    body = read_storage(f'<p title="{"a" * 11_000_000}">x</p>')
+    assert body.blocks == []
+    assert any("limit" in w for w in body.warnings)
+
+
+def test_many_pages_worth_of_siblings() -> None:
+    body = read_storage("<p>x</p>" * 50_000)
+    assert len(body.blocks) == 50_000
+
+
+def test_unclosed_markup_is_recovered_with_a_warning() -> None:
+    body = read_storage("<p>one<p>two</strong><ul><li>three")
+    assert "one" in all_text(body)
+    assert "three" in all_text(body)
+    assert any("malformed" in w for w in body.warnings)
