@@ -21,6 +21,7 @@ class Identity:
     user_id: int | None = None
     username: str | None = None
     is_admin: bool = False
+    session_key: str | None = None
 
     @property
     def anonymous(self) -> bool:
