@@ -37,3 +37,11 @@ class TooLarge(PressroomError):
 
 class UnsupportedMediaType(PressroomError):
     """The request body has a content type this endpoint does not take (415)."""
+
+
+class TooManyRequests(PressroomError):
+    """Too many attempts or jobs; try again after ``retry_after`` seconds (429)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -23,6 +23,7 @@ STATUS_OF: dict[type[errors.PressroomError], int] = {
     errors.Conflict: 409,
     errors.TooLarge: 413,
     errors.UnsupportedMediaType: 415,
+    errors.TooManyRequests: 429,
 }
 
 
@@ -53,11 +54,16 @@ def _status_for(exc: errors.PressroomError) -> int:
     return 400
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, errors.PressroomError)
     status = _status_for(exc)
-    headers = {"WWW-Authenticate": 'Basic realm="Pressroom"'} if status == 401 else None
-    return error_response(status, exc.message, headers)
+    headers: dict[str, str] = {}
+    # No Basic challenge when an administrator has switched Basic authentication off.
+    if status == 401 and getattr(request.state, "basic_auth_enabled", True):
+        headers["WWW-Authenticate"] = 'Basic realm="Pressroom"'
+    if isinstance(exc, errors.TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    return error_response(status, exc.message, headers or None)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
