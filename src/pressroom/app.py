@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from pressroom import __version__
-from pressroom.api import content, spaces, system, users
+from pressroom.api import content, labels, spaces, system, users
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware
 from pressroom.auth.credential_cache import CredentialCache
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = database
     app.state.credential_cache = CredentialCache()
     install_error_handlers(app)
-    for module in (system, spaces, content, users):
+    for module in (system, spaces, content, users, labels):
         app.include_router(module.router)
     app.add_middleware(
         BodyLimitMiddleware,
