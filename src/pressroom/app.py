@@ -8,25 +8,47 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from pressroom import __version__
-from pressroom.api import content, labels, spaces, system, users
+from pressroom.api import (
+    attachments,
+    content,
+    exporter,
+    labels,
+    search,
+    spaces,
+    system,
+    templates,
+    users,
+)
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware
 from pressroom.auth.credential_cache import CredentialCache
 from pressroom.bootstrap import bootstrap
+from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
 from pressroom.db import Database
+from pressroom.jobs.sweeper import Sweeper
+from pressroom.jobs.worker import build_export_queue
 from pressroom.logs import AccessLogMiddleware
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
-    """The app for ``settings``; migrations and the bootstrap admin run at start-up."""
+def create_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    clock: Clock = utcnow,
+    sweep_interval: float = 15.0,
+) -> FastAPI:
+    """The app for ``settings``; migrations and the bootstrap admin run at start-up.
+    Export jobs go to the queue; workers (``pressroom worker``) render them."""
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
+    sweeper = Sweeper(settings, database, clock, interval=sweep_interval)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         bootstrap(settings, database)
+        sweeper.start()
         yield
+        sweeper.stop()
         if db is None:
             database.dispose()
 
@@ -39,8 +61,20 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = database
     app.state.credential_cache = CredentialCache()
+    app.state.clock = clock
+    app.state.queue = build_export_queue(settings, database, clock)
     install_error_handlers(app)
-    for module in (system, spaces, content, users, labels):
+    for module in (
+        system,
+        spaces,
+        content,
+        attachments,
+        users,
+        labels,
+        search,
+        exporter,
+        templates,
+    ):
         app.include_router(module.router)
     app.add_middleware(
         BodyLimitMiddleware,

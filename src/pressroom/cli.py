@@ -23,6 +23,7 @@ def serve(
     from pressroom.app import create_app
     from pressroom.bootstrap import bootstrap
     from pressroom.db import Database
+    from pressroom.jobs.worker import EmbeddedWorkers
     from pressroom.logs import configure_logging
 
     configure_logging()
@@ -32,14 +33,36 @@ def serve(
     if port:
         settings.port = port
     db = Database(settings.resolved_database_url)
+    bootstrap(settings, db)
     if demo:
         from pressroom.content.demo import seed_demo
 
-        bootstrap(settings, db)
         seed_demo(settings, db)
     app = create_app(settings, db)
+    workers = EmbeddedWorkers(settings.workers)
+    workers.start()
     typer.echo(f"Pressroom on http://{settings.host}:{settings.port} (home: {settings.home})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="warning", access_log=False
+        )
+    finally:
+        workers.stop()
+
+
+@cli.command()
+def worker(
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default PRESSROOM_WORKERS)")
+    ] = None,
+) -> None:
+    """Run export workers only (for more machines sharing one database and queue)."""
+    from pressroom.jobs.worker import run_worker
+    from pressroom.logs import configure_logging
+
+    configure_logging()
+    settings = Settings()
+    run_worker(settings, workers or settings.workers)
 
 
 @cli.command("db-ping")

@@ -34,6 +34,32 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default_factory=list, description="Addresses whose X-Forwarded-* headers are trusted"
     )
+    queue_url: str | None = Field(
+        default=None,
+        description="Job queue: redis://host:port/db for RedisHuey; default SQLite in the home",
+    )
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=64,
+        description="Export worker processes started by `pressroom serve` (jobs run at once)",
+    )
+    max_queued_jobs: int = Field(default=200, ge=1, description="Beyond this: 429")
+    max_pages_per_export: int = Field(default=5000, ge=1)
+    max_export_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
+    sync_timeout_seconds: float = Field(
+        default=300.0, gt=0, description="export-sync waits this long, then 504"
+    )
+    job_timeout_seconds: float = Field(
+        default=3600.0, gt=0, description="A running job is stopped with an error after this"
+    )
+    job_stale_seconds: float = Field(
+        default=60.0, gt=0, description="A running job without heartbeat this long has died"
+    )
+    webhook_allow: list[str] = Field(
+        default_factory=list,
+        description="Hosts or CIDR ranges webhooks may reach beyond public addresses",
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -49,3 +75,11 @@ class Settings(BaseSettings):
     @property
     def attachments_dir(self) -> Path:
         return self.home / "attachments"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.home / "exports"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{(self.home / 'queue.db').resolve()}"

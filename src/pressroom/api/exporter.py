@@ -1,0 +1,300 @@
+"""The Scroll Word Exporter REST API: sync export, async jobs, status, cancel, download.
+
+Paths, JSON field names and status values are those of the Scroll exporters
+(``shared/seed``): scripts written for them work unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+from pressroom.api.deps import DbDep, IdentityDep, SettingsDep
+from pressroom.api.downloads import content_disposition
+from pressroom.api.errors import error_response
+from pressroom.api.urls import origin
+from pressroom.auth.cookies import ensure_anonymous_session
+from pressroom.auth.identity import Identity
+from pressroom.errors import InvalidInput, NotFound
+from pressroom.jobs.lifecycle import (
+    ExportRequest,
+    cancel_job,
+    export_dir,
+    find_job,
+    job_log,
+    submit_job,
+    wire_status,
+)
+from pressroom.jobs.models import FINAL_STATES, ExportJob
+from pressroom.jobs.submission import check_exportable
+
+WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
+WORD_ARTIFACTS = "/plugins/servlet/scroll-office/api/artifacts"
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+router = APIRouter(tags=["Word export"])
+
+BCP47 = re.compile(r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$")
+NumericId = StrictStr | StrictInt
+
+
+class ExportParameters(BaseModel):
+    """The body of ``POST .../exports`` (ids may be strings or numbers)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    pageId: NumericId = Field(description="Page or blog post id")  # noqa: N815
+    templateId: StrictStr = Field(min_length=1, max_length=255)  # noqa: N815
+    scope: Literal["current", "descendants"] = "current"
+    locale: StrictStr | None = Field(default=None, max_length=35)
+    versionId: NumericId | None = None  # noqa: N815
+    variantId: NumericId | None = "all"  # noqa: N815
+    languageKey: StrictStr | None = Field(default=None, max_length=64)  # noqa: N815
+    webhookUrl: StrictStr | None = Field(default=None, max_length=2048)  # noqa: N815
+
+    @field_validator("pageId")
+    @classmethod
+    def _numeric_page(cls, value: str | int) -> str | int:
+        if isinstance(value, str) and not value.strip().isdigit():
+            raise ValueError("pageId must be the numeric id of a page or blog post")
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _bcp47(cls, value: str | None) -> str | None:
+        if value is not None and not BCP47.match(value):
+            raise ValueError("locale must be a BCP 47 language tag such as en or de-CH")
+        return value
+
+    def to_request(self, exporter: str, synchronous: bool = False) -> ExportRequest:
+        page_id = int(self.pageId)
+        if not 0 < page_id < 2**62:
+            raise InvalidInput("pageId is out of range.")
+        return ExportRequest(
+            exporter=exporter,
+            page_id=page_id,
+            template_id=self.templateId,
+            scope=self.scope,
+            locale=self.locale,
+            version_id=None if self.versionId is None else str(self.versionId),
+            variant_id="all" if self.variantId is None else str(self.variantId),
+            language_key=self.languageKey,
+            webhook_url=self.webhookUrl,
+            synchronous=synchronous,
+        )
+
+
+class JobCreated(BaseModel):
+    jobId: str  # noqa: N815
+
+
+class JobStatus(BaseModel):
+    status: Literal["incomplete", "complete", "error", "cancelled"]
+    step: int
+    totalSteps: int  # noqa: N815
+    stepProgress: int = Field(ge=0, le=100)  # noqa: N815
+    downloadUrl: str | None  # noqa: N815
+    message: str | None = None
+    log: list[str] = []
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": text,
+        "content": {"application/json": {"example": {"statusCode": code, "message": text}}},
+    }
+    for code, text in {
+        400: "A parameter is missing or not allowed",
+        401: "Not authenticated",
+        403: "Not allowed",
+        404: "Unknown or invisible page, template or job",
+        429: "Too many jobs are queued (see Retry-After)",
+    }.items()
+}
+
+
+@router.post(f"{WORD_BASE}/exports", response_model=JobCreated, responses=ERRORS)
+async def start_export(
+    body: ExportParameters,
+    request: Request,
+    response: Response,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+) -> JobCreated:
+    """Start an asynchronous export; poll its status every 2 seconds."""
+    identity = _with_anonymous_session(identity, request, response)
+    job = await run_in_threadpool(_submit, request, db, identity, body.to_request("word"))
+    return JobCreated(jobId=job.id)
+
+
+def _with_anonymous_session(identity: Identity, request: Request, response: Response) -> Identity:
+    if not identity.anonymous or identity.session_key:
+        return identity
+    return Identity(session_key=ensure_anonymous_session(request, response))
+
+
+def _submit(request: Request, db: Any, identity: Identity, export: ExportRequest) -> ExportJob:
+    settings = request.app.state.settings
+    export.extra["baseUrl"] = origin(request)
+    with db.write() as session:
+        check_exportable(session, settings, identity, export)
+        job = submit_job(
+            session,
+            identity,
+            export,
+            max_queued=settings.max_queued_jobs,
+            clock=request.app.state.clock,
+        )
+    request.app.state.queue.enqueue(job.id)
+    return job
+
+
+@router.get(f"{WORD_BASE}/exports/{{job_id}}/status", response_model=JobStatus, responses=ERRORS)
+def export_status(job_id: str, request: Request, db: DbDep, identity: IdentityDep) -> JobStatus:
+    with db.read() as session:
+        job = find_job(session, identity, job_id, request.app.state.clock)
+        return _status_of(job, request)
+
+
+def _status_of(job: ExportJob, request: Request) -> JobStatus:
+    download = None
+    if job.state == "complete" and job.file_name:
+        download = f"{origin(request)}{WORD_ARTIFACTS}/{job.id}/{quote(job.file_name)}"
+    return JobStatus(
+        status=wire_status(job),  # type: ignore[arg-type]
+        step=job.step,
+        totalSteps=job.total_steps,
+        stepProgress=job.step_progress,
+        downloadUrl=download,
+        message=job.message if job.state in ("error", "cancelled") else None,
+        log=job_log(job),
+    )
+
+
+@router.delete(f"{WORD_BASE}/exports/{{job_id}}", status_code=204, responses=ERRORS)
+def cancel_export(job_id: str, request: Request, db: DbDep, identity: IdentityDep) -> Response:
+    """Cancel a queued or running export; its status is ``cancelled`` at once."""
+    with db.write() as session:
+        job = find_job(session, identity, job_id, request.app.state.clock)
+        cancel_job(session, job, request.app.state.clock)
+    return Response(status_code=204)
+
+
+@router.get(
+    f"{WORD_ARTIFACTS}/{{job_id}}/{{file_name}}", responses=ERRORS, response_class=FileResponse
+)
+def download_export(
+    job_id: str,
+    file_name: str,
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+) -> Response:
+    with db.read() as session:
+        job = find_job(session, identity, job_id, request.app.state.clock)
+        if job.state != "complete" or job.file_name != file_name or not job.file_key:
+            raise NotFound(f"Export job {job_id} has no file named {file_name}.")
+        path = export_dir(settings.exports_dir, job.id) / job.file_key
+    if not path.is_file():
+        raise NotFound(f"The file of export job {job_id} was removed.")
+    return FileResponse(
+        path,
+        media_type=DOCX_MEDIA_TYPE,
+        headers={"Content-Disposition": content_disposition(file_name)},
+    )
+
+
+@router.get(
+    f"{WORD_BASE}/export-sync",
+    response_class=FileResponse,
+    responses={**ERRORS, 504: {"description": "The export took too long"}},
+)
+async def export_sync(
+    request: Request,
+    response: Response,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+    templateId: Annotated[str, Query(min_length=1, max_length=255)],  # noqa: N803
+    pageId: Annotated[str, Query(pattern=r"^\s*\d{1,18}\s*$")],  # noqa: N803
+    scope: Annotated[Literal["current", "descendants"], Query()] = "current",
+    locale: Annotated[str | None, Query(max_length=35)] = None,
+    versionId: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
+    variantId: Annotated[str | None, Query(max_length=64)] = "all",  # noqa: N803
+    languageKey: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
+) -> Response:
+    """Export and answer with the file. Rendering runs in the export workers; past the
+    configured timeout the job is cancelled and the answer is 504."""
+    parameters = ExportParameters(
+        pageId=pageId.strip(),
+        templateId=templateId,
+        scope=scope,
+        locale=locale,
+        versionId=versionId,
+        variantId=variantId,
+        languageKey=languageKey,
+    )
+    identity = _with_anonymous_session(identity, request, response)
+    job = await run_in_threadpool(
+        _submit, request, db, identity, parameters.to_request("word", synchronous=True)
+    )
+    finished = await _wait_for(job.id, request, db, identity, settings.sync_timeout_seconds)
+    answer: Response
+    if finished is None:
+        await run_in_threadpool(_cancel_by_id, job.id, request, db, identity)
+        answer = error_response(
+            504,
+            (
+                f"The export took longer than {settings.sync_timeout_seconds:g} s. Use the "
+                f"asynchronous API instead: POST {WORD_BASE}/exports, then poll the status."
+            ),
+        )
+    elif finished.state != "complete" or not finished.file_name or not finished.file_key:
+        answer = error_response(
+            500 if finished.state == "error" else 409,
+            finished.message or "The export did not complete.",
+        )
+    else:
+        answer = FileResponse(
+            export_dir(settings.exports_dir, finished.id) / finished.file_key,
+            media_type=DOCX_MEDIA_TYPE,
+            headers={"Content-Disposition": content_disposition(finished.file_name)},
+        )
+    # A returned response does not carry the cookies set on ``response``: copy them.
+    answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")
+    return answer
+
+
+async def _wait_for(
+    job_id: str, request: Request, db: Any, identity: Identity, timeout: float
+) -> ExportJob | None:
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while time.monotonic() < deadline:
+        job = await run_in_threadpool(_read_job, job_id, request, db, identity)
+        if job.state in FINAL_STATES:
+            return job
+        await asyncio.sleep(delay)
+        delay = min(delay * 1.5, 0.5)
+    return None
+
+
+def _read_job(job_id: str, request: Request, db: Any, identity: Identity) -> ExportJob:
+    with db.read() as session:
+        return find_job(session, identity, job_id, request.app.state.clock)
+
+
+def _cancel_by_id(job_id: str, request: Request, db: Any, identity: Identity) -> None:
+    with db.write() as session:
+        job = find_job(session, identity, job_id, request.app.state.clock)
+        cancel_job(session, job, request.app.state.clock)

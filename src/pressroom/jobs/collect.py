@@ -1,0 +1,137 @@
+"""Step 1 of an export: pages and attachments from the database, as the plain records
+the export pipeline takes (it never opens a database session itself)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from pressroom.auth.identity import Identity, visible_space_ids
+from pressroom.content.models import DOCUMENT_TYPES, Content, Space
+from pressroom.errors import InvalidInput
+from pressroom.export.assemble import ContentType, PageSource
+
+
+class DatabasePages:
+    """A PageLookup (see export/assemble.py) over one session, limited to what
+    ``identity`` may view. The export's own tree is loaded in a few queries up front;
+    pages outside it (links, includes) are loaded when asked for, then kept."""
+
+    def __init__(
+        self, session: Session, identity: Identity, attachments_dir: Path, base_url: str
+    ) -> None:
+        self._session = session
+        self._visible = visible_space_ids(session, identity)
+        self._attachments_dir = attachments_dir
+        self._base_url = base_url.rstrip("/")
+        self._pages: dict[int, PageSource | None] = {}
+        self._children: dict[int, list[PageSource]] = {}
+
+    def preload_tree(self, root_id: int, max_pages: int) -> int:
+        """Load the root and all its descendants; returns how many pages that is."""
+        level = [root_id]
+        loaded: list[Content] = []
+        while level:
+            rows = (
+                self._load(Content.id.in_(level))
+                if not loaded
+                else self._load(Content.parent_id.in_(level), Content.type == "page")
+            )
+            loaded.extend(rows)
+            if len(loaded) > max_pages:
+                raise InvalidInput(
+                    f"The export has more than {max_pages} pages, the limit of this server; "
+                    "export a smaller part of the page tree."
+                )
+            level = [row.id for row in rows if row.type == "page"]
+        self._remember(loaded, children_known=True)
+        return len(loaded)
+
+    def page(self, page_id: str) -> PageSource | None:
+        if not page_id.isdigit():
+            return None
+        key = int(page_id)
+        if key not in self._pages:
+            self._remember(self._load(Content.id == key))
+            self._pages.setdefault(key, None)
+        return self._pages[key]
+
+    def page_titled(
+        self, space_key: str, title: str, content_type: ContentType = "page"
+    ) -> PageSource | None:
+        rows = self._load(
+            Content.space.has(Space.key == space_key),
+            Content.title == title,
+            Content.type == content_type,
+        )
+        self._remember(rows)
+        return self._pages.get(rows[0].id) if rows else None
+
+    def children(self, page_id: str) -> Sequence[PageSource]:
+        if not page_id.isdigit():
+            return ()
+        key = int(page_id)
+        if key not in self._children:
+            rows = self._load(Content.parent_id == key, Content.type == "page")
+            self._remember(rows)
+            self._children[key] = [p for row in rows if (p := self._pages.get(row.id))]
+        return self._children[key]
+
+    def _load(self, *conditions: object) -> list[Content]:
+        statement = (
+            select(Content)
+            .where(Content.status == "current", Content.type.in_(DOCUMENT_TYPES), *conditions)  # type: ignore[arg-type]
+            .options(selectinload(Content.labels))
+            .order_by(Content.position, Content.id)
+        )
+        if self._visible is not None:
+            statement = statement.where(Content.space_id.in_(self._visible))
+        return list(self._session.scalars(statement))
+
+    def _remember(self, rows: list[Content], children_known: bool = False) -> None:
+        files = self._attachment_files([row.id for row in rows])
+        for row in rows:
+            self._pages[row.id] = self._source(row, files.get(row.id, {}))
+        if children_known:
+            by_parent: defaultdict[int, list[PageSource]] = defaultdict(list)
+            for row in rows:
+                if row.parent_id is not None and row.type == "page":
+                    by_parent[row.parent_id].append(self._pages[row.id])  # type: ignore[arg-type]
+            for row in rows:
+                self._children.setdefault(row.id, by_parent.get(row.id, []))
+
+    def _attachment_files(self, page_ids: list[int]) -> dict[int, dict[str, Path]]:
+        files: defaultdict[int, dict[str, Path]] = defaultdict(dict)
+        if not page_ids:
+            return files
+        statement = select(Content.parent_id, Content.title, Content.file_key).where(
+            Content.type == "attachment",
+            Content.status == "current",
+            Content.parent_id.in_(page_ids),
+        )
+        for parent_id, name, file_key in self._session.execute(statement):
+            if parent_id is not None and file_key:
+                files[parent_id][name] = self._attachments_dir / file_key
+        return files
+
+    def _source(self, row: Content, attachments: dict[str, Path]) -> PageSource:
+        return PageSource(
+            id=str(row.id),
+            title=row.title,
+            space_key=row.space.key,
+            storage=row.body,
+            content_type="blogpost" if row.type == "blogpost" else "page",
+            version=row.version,
+            parent_id=str(row.parent_id) if row.parent_id is not None else None,
+            position=row.position,
+            url=f"{self._base_url}/pages/viewpage.action?pageId={row.id}",
+            attachments=attachments,
+            labels=tuple(label.name for label in row.labels),
+            creator=row.creator.display_name if row.creator else None,
+            created=row.created_at.isoformat(),
+            modified=row.modified_at.isoformat(),
+        )

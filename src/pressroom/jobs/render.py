@@ -1,0 +1,191 @@
+"""The Word export of one job: collect (step 1), assemble (step 2), write .docx (step 3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from pressroom.auth.identity import Identity
+from pressroom.auth.models import User
+from pressroom.clock import Clock
+from pressroom.config import Settings
+from pressroom.content.documents import get_content
+from pressroom.content.models import Content
+from pressroom.db import Database
+from pressroom.errors import NotFound, TooLarge
+from pressroom.export import assemble as assembly
+from pressroom.export.ast import Block, Document, Heading
+from pressroom.export.docx import ExportCancelled as WriterCancelled
+from pressroom.export.docx import Person, TemplateContext, write_docx
+from pressroom.export.storage import read_storage
+from pressroom.jobs.collect import DatabasePages
+from pressroom.jobs.models import ExportJob
+from pressroom.jobs.progress import Checkpoint, JobCancelled
+from pressroom.jobs.runner import RenderedExport
+from pressroom.jobs.templates import resolve_job_template
+
+UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+class WordRenderer:
+    """Renders export jobs to .docx; the callable a :class:`JobRunner` runs."""
+
+    def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+
+    def __call__(self, job: ExportJob, folder: Path, checkpoint: Checkpoint) -> RenderedExport:
+        parameters = json.loads(job.parameters or "{}")
+        base_url = self.settings.base_url or parameters.get("baseUrl") or ""
+        with self.db.read() as session:
+            identity = _owner(session, job)
+            root = get_content(session, identity, job.page_id)
+            pages = DatabasePages(session, identity, self.settings.attachments_dir, base_url)
+            checkpoint.enter_step(1)
+            count = (
+                pages.preload_tree(root.id, self.settings.max_pages_per_export)
+                if (job.scope == "descendants")
+                else 1
+            )
+            checkpoint.progress(1, 1)
+            template = resolve_job_template(session, self.settings, job.template_id)
+            context = self._context(session, root, identity, pages, parameters, template.name)
+            checkpoint.enter_step(2)
+            document = _assemble(pages, job, base_url, checkpoint)
+        checkpoint.progress(count, count)
+        checkpoint.enter_step(3)
+        target = folder / "export.docx"
+        partial = folder / "export.docx.partial"
+        try:
+            warnings = write_docx(
+                document,
+                partial,
+                template=template.path,
+                context=context,
+                progress=checkpoint.progress,
+                is_cancelled=checkpoint.is_cancelled,
+            )
+        except WriterCancelled as exc:
+            raise JobCancelled from exc
+        if partial.stat().st_size > self.settings.max_export_bytes:
+            raise TooLarge(
+                f"The exported file is larger than the limit of "
+                f"{self.settings.max_export_bytes} bytes."
+            )
+        os.replace(partial, target)
+        return RenderedExport(
+            path=target,
+            file_name=export_file_name(
+                root.title, root.version, self.clock().strftime("%Y%m%d_%H%M%S"), "docx"
+            ),
+            page_title=root.title,
+            page_version=root.version,
+            warnings=list(dict.fromkeys([*document.warnings, *warnings])),
+        )
+
+    def _context(
+        self,
+        session: Session,
+        root: Content,
+        identity: Identity,
+        pages: DatabasePages,
+        parameters: dict[str, object],
+        template_name: str,
+    ) -> TemplateContext:
+        base_url = self.settings.base_url or str(parameters.get("baseUrl") or "")
+        exporter = (
+            _person(session.get(User, identity.user_id))
+            if identity.user_id
+            else Person(full_name="Anonymous", name="anonymous")
+        )
+        body = read_storage(root.body)
+        return TemplateContext(
+            title=body.title_override or root.title,
+            page_id=str(root.id),
+            page_url=f"{base_url}/pages/viewpage.action?pageId={root.id}",
+            tiny_url=f"{base_url}/x/{root.id}",
+            page_version=root.version,
+            page_labels=[label.name for label in root.labels],
+            creator=_person(root.creator),
+            modifier=_person(root.modifier),
+            exporter=exporter,
+            creation_date=root.created_at,
+            modification_date=root.modified_at,
+            export_date=self.clock(),
+            locale=str(parameters.get("locale") or "en"),
+            space_key=root.space.key,
+            space_name=root.space.name,
+            space_url=f"{base_url}/display/{root.space.key}",
+            template_name=template_name,
+            page_properties=body.page_properties,
+            render_include=lambda reference: _include_blocks(pages, root, reference, base_url),
+        )
+
+
+def _owner(session: Session, job: ExportJob) -> Identity:
+    if job.owner_user_id is None:
+        return Identity(session_key=job.owner_session)
+    user = session.get(User, job.owner_user_id)
+    if user is None or not user.active:
+        raise NotFound("The user who started this export no longer exists.")
+    return Identity.of(user)
+
+
+def _person(user: User | None) -> Person | None:
+    if user is None:
+        return None
+    return Person(full_name=user.display_name, name=user.username, email=user.email)
+
+
+def _assemble(
+    pages: DatabasePages, job: ExportJob, base_url: str, checkpoint: Checkpoint
+) -> Document:
+    options = assembly.ExportOptions(
+        root_page_id=str(job.page_id),
+        scope="descendants" if job.scope == "descendants" else "current",
+        exporter="word",
+        base_url=base_url,
+    )
+    try:
+        return assembly.assemble(
+            pages, options, progress=checkpoint.progress, is_cancelled=checkpoint.is_cancelled
+        )
+    except assembly.ExportCancelled as exc:
+        raise JobCancelled from exc
+
+
+def _include_blocks(
+    pages: DatabasePages, root: Content, reference: str, base_url: str
+) -> list[Block] | None:
+    """``$scroll.includepage.(SPACEKEY:Title or pageid)``: that page's content."""
+    if reference.strip().isdigit():
+        page = pages.page(reference.strip())
+    else:
+        space_key, _, title = reference.partition(":")
+        page = (
+            pages.page_titled(space_key.strip(), title.strip())
+            if title
+            else (pages.page_titled(root.space.key, reference.strip()))
+        )
+    if page is None:
+        return None
+    options = assembly.ExportOptions(
+        root_page_id=page.id,
+        base_url=base_url,
+        page_break_between_top_level_pages=False,
+        index=False,
+    )
+    document = assembly.assemble(pages, options)
+    return [b for b in document.blocks if not (isinstance(b, Heading) and b.page_title)]
+
+
+def export_file_name(title: str, version: int, stamp: str, extension: str) -> str:
+    """``{Title}-v{pageVersion}-{yyyyMMdd_HHmmss}.{ext}``, as the Data Center exporter names
+    files; characters no file system takes become ``_``."""
+    safe = UNSAFE_FILE_CHARACTERS.sub("_", title).strip(" .") or "export"
+    return f"{safe[:150]}-v{version}-{stamp}.{extension}"

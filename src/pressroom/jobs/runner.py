@@ -1,0 +1,142 @@
+"""The export task: claim a queued job, render it in three steps, record the outcome."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import update
+
+from pressroom.clock import Clock, utcnow
+from pressroom.config import Settings
+from pressroom.db import Database
+from pressroom.errors import PressroomError
+from pressroom.jobs.lifecycle import export_dir
+from pressroom.jobs.models import ExportJob
+from pressroom.jobs.progress import Checkpoint, Heartbeat, JobCancelled
+
+log = logging.getLogger("pressroom.jobs")
+
+TOTAL_STEPS = 3  # 1 collect pages and attachments, 2 render, 3 write the file
+
+
+@dataclass(slots=True)
+class RenderedExport:
+    """What a renderer produced: the file (inside the job's folder) and its metadata."""
+
+    path: Path
+    file_name: str
+    page_title: str
+    page_version: int
+    warnings: list[str] = field(default_factory=list)
+
+
+Renderer = Callable[[ExportJob, Path, Checkpoint], RenderedExport]
+
+
+class JobRunner:
+    """Runs one job id. Safe to call for a job that was cancelled meanwhile: it does nothing."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        render: Renderer,
+        clock: Clock = utcnow,
+        heartbeat_interval: float = 5.0,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.render = render
+        self.clock = clock
+        self.heartbeat_interval = heartbeat_interval
+
+    def __call__(self, job_id: str) -> None:
+        job = self._claim(job_id)
+        if job is None:
+            return
+        log.info("job state=running job=%s page=%s scope=%s", job.id, job.page_id, job.scope)
+        folder = export_dir(self.settings.exports_dir, job.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        checkpoint = Checkpoint(self.db, job.id, self.clock)
+        try:
+            with Heartbeat(self.db, job.id, self.clock, self.heartbeat_interval):
+                result = self.render(job, folder, checkpoint)
+            self._complete(job, result, folder)
+        except JobCancelled:
+            shutil.rmtree(folder, ignore_errors=True)
+            log.info("job state=cancelled job=%s (stopped at a checkpoint)", job.id)
+        except PressroomError as exc:
+            self._fail(job, exc.message, folder)
+        except Exception:
+            log.exception("job failed job=%s", job.id)
+            self._fail(
+                job, "The export failed because of an internal error; see the server log.", folder
+            )
+
+    def _claim(self, job_id: str) -> ExportJob | None:
+        """queued → running, atomically; None when the job is gone or no longer queued."""
+        now = self.clock()
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        with self.db.write() as session:
+            claimed = session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job_id, ExportJob.state == "queued")
+                .values(
+                    state="running",
+                    started_at=now,
+                    heartbeat_at=now,
+                    worker=worker,
+                    step=1,
+                    step_progress=0,
+                    total_steps=TOTAL_STEPS,
+                )
+            ).rowcount  # type: ignore[attr-defined]
+            if not claimed:
+                return None
+            return session.get(ExportJob, job_id)
+
+    def _complete(self, job: ExportJob, result: RenderedExport, folder: Path) -> None:
+        with self.db.write() as session:
+            done = session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job.id, ExportJob.state == "running")
+                .values(
+                    state="complete",
+                    step=TOTAL_STEPS,
+                    step_progress=100,
+                    finished_at=self.clock(),
+                    file_name=result.file_name,
+                    file_key=result.path.name,
+                    file_size=result.path.stat().st_size,
+                    page_title=result.page_title,
+                    page_version=result.page_version,
+                    log=json.dumps(result.warnings[:1000]),
+                )
+            ).rowcount  # type: ignore[attr-defined]
+        if not done:
+            shutil.rmtree(folder, ignore_errors=True)
+            log.info("job state=cancelled job=%s (finished after cancel)", job.id)
+            return
+        log.info(
+            "job state=complete job=%s bytes=%s warnings=%s",
+            job.id,
+            result.path.stat().st_size,
+            len(result.warnings),
+        )
+
+    def _fail(self, job: ExportJob, message: str, folder: Path) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        with self.db.write() as session:
+            session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job.id, ExportJob.state == "running")
+                .values(state="error", message=message, finished_at=self.clock())
+            )
+        log.info("job state=error job=%s message=%s", job.id, message)

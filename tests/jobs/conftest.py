@@ -1,0 +1,110 @@
+"""Fixtures for export jobs: an injectable clock and workers consuming the real queue."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from huey import Huey
+
+from pressroom.app import create_app
+from pressroom.config import Settings
+from pressroom.db import Database
+from tests.conftest import ADMIN
+
+WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
+DEFAULT_TEMPLATE = "com.k15t.scroll.office.default-template-1"
+
+
+@dataclass
+class FakeClock:
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class ThreadWorkers:
+    """Consumes the app's real Huey queue in threads (the production consumer runs
+    processes; tests that need a process start ``pressroom worker`` themselves)."""
+
+    def __init__(self, huey: Huey, count: int = 2) -> None:
+        self._huey = huey
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(count)]
+
+    def start(self) -> ThreadWorkers:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            task = self._huey.dequeue()
+            if task is None:
+                self._stop.wait(0.02)
+                continue
+            self._huey.execute(task)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def job_app(settings: Settings, db: Database, clock: FakeClock):  # type: ignore[no-untyped-def]
+    return create_app(settings, db, clock=clock, sweep_interval=3600)
+
+
+@pytest.fixture
+def job_client(job_app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(job_app) as client:
+        client.auth = ADMIN
+        yield client
+
+
+@pytest.fixture
+def start_workers(job_app) -> Iterator[Callable[[], ThreadWorkers]]:  # type: ignore[no-untyped-def]
+    started: list[ThreadWorkers] = []
+
+    def start(count: int = 2) -> ThreadWorkers:
+        workers = ThreadWorkers(job_app.state.queue.huey, count).start()
+        started.append(workers)
+        return workers
+
+    yield start
+    for workers in started:
+        workers.stop()
+
+
+def wait_for_status(
+    client: TestClient, job_id: str, predicate: Callable[[dict], bool], timeout: float = 60
+) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = client.get(f"{WORD_BASE}/exports/{job_id}/status")
+        assert status.status_code == 200, status.text
+        body = status.json()
+        if predicate(body):
+            return body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} stuck at {body}")
+        time.sleep(0.05)
+
+
+def finished(body: dict) -> bool:
+    return body["status"] != "incomplete"

@@ -1,0 +1,102 @@
+"""Real ``pressroom worker`` processes: restarts with queued jobs, a worker killed mid-job."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from pressroom.app import create_app
+from pressroom.config import Settings
+from pressroom.db import Database
+from pressroom.jobs.sweeper import sweep_once
+from tests.conftest import ADMIN, create_page, create_space
+from tests.jobs.conftest import DEFAULT_TEMPLATE, WORD_BASE, FakeClock, finished, wait_for_status
+
+PAGE_BODY = (
+    "<h2>Part</h2><p>"
+    + "Words that fill a page. " * 40
+    + "</p>"
+    + ("<ul><li>item<ul><li>nested</li></ul></li></ul>" * 5)
+)
+
+
+@contextmanager
+def worker_process(settings: Settings, workers: int = 1) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "PRESSROOM_HOME": str(settings.home),
+        "PRESSROOM_DATABASE_URL": settings.resolved_database_url,
+        "PRESSROOM_ADMIN_PASSWORD": ADMIN[1],
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pressroom.cli", "worker", "--workers", str(workers)],
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def _start(client: TestClient, page_id: str, scope: str = "current") -> str:
+    response = client.post(
+        f"{WORD_BASE}/exports",
+        json={"pageId": page_id, "scope": scope, "templateId": DEFAULT_TEMPLATE},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["jobId"])
+
+
+def test_jobs_queued_before_a_restart_run_after_it(settings: Settings, db: Database) -> None:
+    first = create_app(settings, db)
+    with TestClient(first) as client:
+        client.auth = ADMIN
+        create_space(client)
+        page = create_page(client, "Survivor", PAGE_BODY)
+        jobs = [_start(client, page["id"]) for _ in range(3)]
+    # The API is gone; a new one and a worker process start on the same home.
+    second = create_app(settings, db)
+    with TestClient(second) as client, worker_process(settings):
+        client.auth = ADMIN
+        states = [wait_for_status(client, job, finished, timeout=90)["status"] for job in jobs]
+    assert states == ["complete"] * 3
+
+
+def test_a_worker_killed_mid_job_leaves_an_error_not_incomplete(
+    settings: Settings, db: Database
+) -> None:
+    clock = FakeClock()
+    app = create_app(settings, db, clock=clock, sweep_interval=3600)
+    with TestClient(app) as client:
+        client.auth = ADMIN
+        create_space(client)
+        root = create_page(client, "Big Manual", PAGE_BODY)
+        for index in range(150):
+            create_page(client, f"Chapter {index}", PAGE_BODY, parent=root["id"])
+        job_id = _start(client, root["id"], scope="descendants")
+        with worker_process(settings) as process:
+            wait_for_status(client, job_id, lambda b: b["step"] >= 1, timeout=90)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        assert client.get(f"{WORD_BASE}/exports/{job_id}/status").json()["status"] == "incomplete"
+        clock.advance(seconds=settings.job_stale_seconds + 5)
+        failed, _removed = sweep_once(settings, db, clock)
+        assert failed == 1
+        status = client.get(f"{WORD_BASE}/exports/{job_id}/status").json()
+    assert status["status"] == "error"
+    assert "worker stopped" in status["message"]
+    assert not any(Path(settings.exports_dir / job_id).glob("*.docx"))
