@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -404,6 +405,15 @@ def test_cancellation_is_checked_between_pages() -> None:
             is_cancelled=lambda: len(calls) >= 2,
         )
     assert calls == [(1, 4), (2, 4)]
+
+
+def test_cycle_collector_state_is_restored() -> None:
+    assert gc.isenabled()
+    export(TREE)
+    assert gc.isenabled()
+    with pytest.raises(ExportCancelled):
+        assemble(PageIndex(TREE), ExportOptions("1"), is_cancelled=lambda: True)
+    assert gc.isenabled()
 
 
 def test_missing_root_page_raises() -> None:

@@ -219,6 +219,11 @@ def test_page_properties_are_collected_and_rendered() -> None:
     assert isinstance(body.blocks[0], Table)
 
 
+def test_page_properties_skip_header_rows() -> None:
+    table = "<table><tr><th>Key</th><th>Value</th></tr><tr><td>Owner</td><td>Ann</td></tr></table>"
+    assert read_storage(macro("details", rich(table))).page_properties == {"Owner": "Ann"}
+
+
 def test_hidden_page_properties_are_not_rendered() -> None:
     table = "<table><tr><th>K</th><td>V</td></tr></table>"
     body = read_storage(macro("details", rich(table), hidden="true"))

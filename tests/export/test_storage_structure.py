@@ -119,6 +119,11 @@ def test_row_with_leading_header_cell_is_not_a_header_row() -> None:
     assert block.rows[0].cells[0].header is True
 
 
+def test_rows_without_cells_are_dropped() -> None:
+    block = only_block("<table><tr></tr><tr><td>x</td></tr></table>")
+    assert block == Table(rows=[TableRow([TableCell([para("x")])])])
+
+
 def test_colspan_rowspan() -> None:
     block = only_block('<table><tr><td colspan="2" rowspan="3">x</td></tr></table>')
     assert isinstance(block, Table)

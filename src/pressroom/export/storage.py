@@ -16,7 +16,7 @@ from __future__ import annotations
 import html.entities
 import re
 from collections.abc import Callable
-from typing import Final, Literal
+from typing import Final, Literal, TypeAlias
 
 from lxml import etree
 
@@ -337,38 +337,6 @@ class StorageReader:
         self.exporter: Exporter = exporter
         self.page = PageBody()
         self._depth = 0
-        self._block_elements: dict[str, Callable[[etree._Element], list[Block]]] = {
-            "p": self._paragraph,
-            "blockquote": lambda e: [BlockQuote(self.blocks(e))],
-            "pre": lambda e: [CodeBlock(_verbatim(e))],
-            "hr": lambda e: [HorizontalRule()],
-            "ul": lambda e: self._list(e, ordered=False),
-            "ol": lambda e: self._list(e, ordered=True),
-            "table": self._table,
-            "ac:task-list": self._task_list,
-            "ac:layout": self._layout,
-            "ac:layout-section": self._layout_section,
-            "ac:adf-extension": self._adf_extension,
-            "ac:placeholder": lambda e: [],
-            "colgroup": lambda e: [],
-            "dt": lambda e: [Paragraph([Styled("strong", _trimmed(self.inlines(e)))])],
-            "dd": lambda e: self.blocks(e, indent=1),
-            **{f"h{level}": self._heading for level in range(1, 7)},
-        }
-        self._inline_elements: dict[str, Callable[[etree._Element], list[Inline]]] = {
-            "br": lambda e: [LineBreak()],
-            "span": self._span,
-            "font": self._span,
-            "a": self._anchor_element,
-            "ac:link": self._link,
-            "ac:image": self._image,
-            "img": self._html_image,
-            "ac:emoticon": self._emoticon,
-            "time": lambda e: [Date(e.get("datetime") or text_of(e).strip())],
-            "ac:placeholder": lambda e: [],
-            "ac:parameter": lambda e: [],
-            **{tag: self._styled(style) for tag, style in _STYLES.items()},
-        }
 
     def read(self, xml: str) -> PageBody:
         try:
@@ -422,14 +390,14 @@ class StorageReader:
             _append_text(line.children, child.tail)
 
     def _place(self, element: etree._Element, name: str, out: list[Block], line: _Line) -> None:
-        block_reader = self._block_elements.get(name)
+        block_reader = _BLOCK_READERS.get(name)
         if block_reader is not None:
             line.flush_into(out)
-            out.extend(block_reader(element))
+            out.extend(block_reader(self, element))
             return
-        inline_reader = self._inline_elements.get(name)
+        inline_reader = _INLINE_READERS.get(name)
         if inline_reader is not None:
-            _append_inlines(line.children, inline_reader(element))
+            _append_inlines(line.children, inline_reader(self, element))
             return
         if name in _MACRO_TAGS:
             call = read_macro_call(element)
@@ -477,26 +445,33 @@ class StorageReader:
         return out
 
     def _inline(self, element: etree._Element, name: str) -> list[Inline]:
-        inline_reader = self._inline_elements.get(name)
+        inline_reader = _INLINE_READERS.get(name)
         if inline_reader is not None:
-            return inline_reader(element)
+            return inline_reader(self, element)
         if name in _MACRO_TAGS:
             call = read_macro_call(element)
             inline_macro = INLINE_MACROS.get(call.name)
             if inline_macro is not None:
                 return inline_macro(self, call)
             return flatten(self._block_macro(call))
-        block_reader = self._block_elements.get(name)
+        block_reader = _BLOCK_READERS.get(name)
         if block_reader is not None:
-            return flatten(block_reader(element))
+            return flatten(block_reader(self, element))
         return self.inlines(element)
 
-    def _styled(self, style: InlineStyle) -> Callable[[etree._Element], list[Inline]]:
-        def read(element: etree._Element) -> list[Inline]:
-            children = self.inlines(element)
-            return [Styled(style, children)] if children else []
+    def _styled(self, element: etree._Element) -> list[Inline]:
+        children = self.inlines(element)
+        style = _STYLES[tag_name(element) or ""]
+        return [Styled(style, children)] if children else []
 
-        return read
+    def _definition_term(self, element: etree._Element) -> list[Block]:
+        return [Paragraph([Styled("strong", _trimmed(self.inlines(element)))])]
+
+    def _definition(self, element: etree._Element) -> list[Block]:
+        return self.blocks(element, indent=1)
+
+    def _date(self, element: etree._Element) -> list[Inline]:
+        return [Date(element.get("datetime") or text_of(element).strip())]
 
     def _span(self, element: etree._Element) -> list[Inline]:
         declarations = css(element.get("style"))
@@ -584,6 +559,7 @@ class StorageReader:
                 table.rows.append(self._row(child, False))
             elif name == "caption":
                 before.extend(self.blocks(child))
+        table.rows = [row for row in table.rows if row.cells]
         units = {w[1] for w in widths if w is not None}
         if len(units) == 1 and units <= {"px", "%"}:
             table.column_widths = [w[0] if w is not None else None for w in widths]
@@ -761,6 +737,43 @@ class StorageReader:
         if not glyph:
             glyph = fallback or f":{name}:"
         return [Emoticon(name, glyph)] if name or glyph else []
+
+
+_BlockReader: TypeAlias = Callable[[StorageReader, etree._Element], list[Block]]
+_InlineReader: TypeAlias = Callable[[StorageReader, etree._Element], list[Inline]]
+
+_BLOCK_READERS: Final[dict[str, _BlockReader]] = {
+    "p": StorageReader._paragraph,
+    "blockquote": lambda reader, e: [BlockQuote(reader.blocks(e))],
+    "pre": lambda reader, e: [CodeBlock(_verbatim(e))],
+    "hr": lambda reader, e: [HorizontalRule()],
+    "ul": lambda reader, e: reader._list(e, ordered=False),
+    "ol": lambda reader, e: reader._list(e, ordered=True),
+    "table": StorageReader._table,
+    "ac:task-list": StorageReader._task_list,
+    "ac:layout": StorageReader._layout,
+    "ac:layout-section": StorageReader._layout_section,
+    "ac:adf-extension": StorageReader._adf_extension,
+    "ac:placeholder": lambda reader, e: [],
+    "colgroup": lambda reader, e: [],
+    "dt": StorageReader._definition_term,
+    "dd": StorageReader._definition,
+    **{f"h{level}": StorageReader._heading for level in range(1, 7)},
+}
+_INLINE_READERS: Final[dict[str, _InlineReader]] = {
+    "br": lambda reader, e: [LineBreak()],
+    "span": StorageReader._span,
+    "font": StorageReader._span,
+    "a": StorageReader._anchor_element,
+    "ac:link": StorageReader._link,
+    "ac:image": StorageReader._image,
+    "img": StorageReader._html_image,
+    "ac:emoticon": StorageReader._emoticon,
+    "time": StorageReader._date,
+    "ac:placeholder": lambda reader, e: [],
+    "ac:parameter": lambda reader, e: [],
+    **dict.fromkeys(_STYLES, StorageReader._styled),
+}
 
 
 def _owner(resource: etree._Element) -> tuple[str | None, str | None]:

@@ -390,7 +390,7 @@ def _details(reader: BodyReader, call: MacroCall) -> list[Block]:
     for block in blocks:
         if isinstance(block, Table):
             for row in block.rows:
-                if len(row.cells) >= 2:
+                if len(row.cells) >= 2 and not all(cell.header for cell in row.cells):
                     key = block_text(row.cells[0].blocks)
                     if key:
                         reader.page.page_properties[key] = block_text(row.cells[1].blocks)
