@@ -1,10 +1,9 @@
 """The storage format reader: Confluence storage XHTML -> :class:`PageBody`.
 
-Storage format is untrusted input. It is parsed without entity expansion, DTDs
-or network access; HTML named entities are turned into characters before lxml
-sees them, so the parser never has to resolve anything. Malformed markup is
-read by lxml's recovering parser, and whatever goes wrong ends up in
-``PageBody.warnings``: the reader never fails an export.
+Storage format is untrusted input: ``storage_parse`` parses it safely, and
+whatever goes wrong ends up in ``PageBody.warnings``; the reader never fails an
+export. Macros live in ``storage_macros``, links and media in
+``storage_resources``.
 
 One pass over the lxml tree: block-level and inline elements are dispatched
 through two tables; running text between block elements gathers into a pending
@@ -13,10 +12,9 @@ paragraph (:class:`_Line`).
 
 from __future__ import annotations
 
-import html.entities
 import re
 from collections.abc import Callable
-from typing import Final, Literal, TypeAlias
+from typing import Final, TypeAlias
 
 from lxml import etree
 
@@ -24,26 +22,21 @@ from pressroom.export.ast import (
     Alignment,
     Anchor,
     AnchorTarget,
-    AttachmentTarget,
     Block,
     BlockQuote,
     CodeBlock,
     Colored,
     Date,
-    Emoticon,
     ExternalTarget,
     Heading,
     HorizontalRule,
-    Image,
     Inline,
     InlineStyle,
     LineBreak,
     Link,
-    LinkTarget,
     ListBlock,
     ListItem,
     PageBody,
-    PageTarget,
     Paragraph,
     Styled,
     Table,
@@ -52,7 +45,6 @@ from pressroom.export.ast import (
     TaskItem,
     TaskList,
     Text,
-    UserMention,
 )
 from pressroom.export.storage_macros import (
     BLOCK_MACROS,
@@ -66,21 +58,24 @@ from pressroom.export.storage_macros import (
     render_unknown,
 )
 from pressroom.export.storage_markup import (
-    AC_NAMESPACE,
-    AT_NAMESPACE,
-    RI_NAMESPACE,
     ac,
     alignment,
     colour,
     css,
-    flag,
     highlight,
     integer,
     length,
     pixels,
-    ri,
     tag_name,
     text_of,
+)
+from pressroom.export.storage_parse import parse_storage
+from pressroom.export.storage_resources import (
+    emoticon,
+    html_image,
+    resource_link,
+    storage_image,
+    unsafe_scheme,
 )
 
 __all__ = ["Exporter", "StorageReader", "read_storage"]
@@ -93,101 +88,6 @@ INDENT_STEP_PX: Final = 30
 def read_storage(xml: str, exporter: Exporter = "word") -> PageBody:
     """Read one page's storage format. Never raises; problems become warnings."""
     return StorageReader(exporter).read(xml)
-
-
-# ---------------------------------------------------------------------------
-# Making storage format parseable, safely
-# ---------------------------------------------------------------------------
-
-_PREDEFINED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
-_REFERENCE = re.compile(
-    r"&(?:#([0-9]{1,10});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,40});)?"
-)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*+>")
-_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*+(?:\[[^\]]*+\])?\s*>?", re.IGNORECASE)
-
-
-def _xml_char(code: int) -> bool:
-    return (
-        code in (0x9, 0xA, 0xD)
-        or 0x20 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    )
-
-
-def _reference(match: re.Match[str]) -> str:
-    decimal, hexadecimal, name = match.groups()
-    if decimal or hexadecimal:
-        code = int(decimal) if decimal else int(hexadecimal, 16)
-        return match.group(0) if _xml_char(code) else "&#xFFFD;"
-    if name is None:
-        return "&amp;"  # a bare ampersand
-    if name in _PREDEFINED:
-        return match.group(0)
-    characters = html.entities.html5.get(name + ";")
-    if characters is None:
-        return "&amp;" + name + ";"  # unknown entity: keep it as visible text
-    return "".join(f"&#{ord(c)};" for c in characters)
-
-
-def _resolve_references(xml: str) -> str:
-    """Resolve entity references everywhere except inside CDATA sections."""
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = xml.find("<![CDATA[", position)
-        if start < 0:
-            parts.append(_REFERENCE.sub(_reference, xml[position:]))
-            return "".join(parts)
-        end = xml.find("]]>", start)
-        end = len(xml) if end < 0 else end + 3
-        parts.append(_REFERENCE.sub(_reference, xml[position:start]))
-        parts.append(xml[start:end])
-        position = end
-
-
-def _parseable(xml: str, warnings: list[str]) -> bytes:
-    xml = _NOT_XML.sub("", xml)
-    xml = _XML_DECLARATION.sub("", xml, count=1)
-    xml, doctypes = _DOCTYPE.subn("", xml)
-    if doctypes:
-        warnings.append("ignored a document type declaration")
-    xml = _resolve_references(xml)
-    return (
-        f'<ac:confluence xmlns:ac="{AC_NAMESPACE}" xmlns:ri="{RI_NAMESPACE}"'
-        f' xmlns:at="{AT_NAMESPACE}">{xml}</ac:confluence>'
-    ).encode()
-
-
-def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(
-        recover=recover,
-        resolve_entities=False,
-        load_dtd=False,
-        dtd_validation=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        strip_cdata=True,
-    )
-
-
-def parse_storage(xml: str, warnings: list[str]) -> etree._Element | None:
-    """The storage format as an lxml tree under a synthetic root element."""
-    data = _parseable(xml, warnings)
-    try:
-        return etree.fromstring(data, _parser(recover=False))
-    except etree.XMLSyntaxError as error:
-        warnings.append(f"malformed storage format ({error.msg}); read what could be recovered")
-    parser = _parser(recover=True)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        warnings.append(f"unreadable storage format ({error.msg})")
-        return None
 
 
 # ---------------------------------------------------------------------------
@@ -295,39 +195,6 @@ _STYLES: Final[dict[str, InlineStyle]] = {
     "big": "big",
 }
 _MACRO_TAGS: Final = frozenset({"ac:structured-macro", "ac:macro"})
-_SAFE_SCHEMES: Final = frozenset({"http", "https", "mailto", "ftp", "ftps", "tel", "file", "news"})
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
-_EMOTICONS: Final = {
-    "smile": "\U0001f642",
-    "sad": "\U0001f641",
-    "cheeky": "\U0001f61b",
-    "laugh": "\U0001f600",
-    "wink": "\U0001f609",
-    "thumbs-up": "\U0001f44d",
-    "thumbs-down": "\U0001f44e",
-    "information": "\u2139\ufe0f",
-    "tick": "\u2705",
-    "cross": "\u274c",
-    "warning": "\u26a0\ufe0f",
-    "plus": "\u2795",
-    "minus": "\u2796",
-    "question": "\u2753",
-    "light-on": "\U0001f4a1",
-    "light-off": "\U0001f4a1",
-    "yellow-star": "\u2b50",
-    "red-star": "\u2b50",
-    "green-star": "\u2b50",
-    "blue-star": "\u2b50",
-    "heart": "\u2764\ufe0f",
-    "broken-heart": "\U0001f494",
-}
-_IMAGE_ALIGN: Final[dict[str, Literal["left", "center", "right"]]] = {
-    "left": "left",
-    "align-start": "left",
-    "center": "center",
-    "right": "right",
-    "align-end": "right",
-}
 
 
 class StorageReader:
@@ -621,9 +488,9 @@ class StorageReader:
             return [Anchor(name), *children] if name else children
         if href.startswith("#"):
             return [Link(AnchorTarget(href[1:]), children or [Text(href[1:])])]
-        scheme = _SCHEME.match(href)
-        if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES:
-            self.warn(f"left out a link with the unsafe scheme '{scheme.group(1)}'")
+        scheme = unsafe_scheme(href)
+        if scheme:
+            self.warn(f"left out a link with the unsafe scheme '{scheme}'")
             return children
         return [Link(ExternalTarget(href), children or [Text(href)])]
 
@@ -646,97 +513,14 @@ class StorageReader:
             if anchor:
                 return [Link(AnchorTarget(anchor), body or [Text(anchor)])]
             return body or []
-        return self._link_to(resource, anchor, body)
-
-    def _link_to(
-        self, resource: etree._Element, anchor: str | None, body: list[Inline] | None
-    ) -> list[Inline]:
-        name = tag_name(resource)
-        target: LinkTarget | None = None
-        label = ""
-        if name in ("ri:page", "ri:blog-post"):
-            title = ri(resource, "content-title")
-            if not title:  # a link to an anchor on this page
-                target = AnchorTarget(anchor) if anchor else None
-                label = anchor or ""
-            else:
-                blog = name == "ri:blog-post"
-                target = PageTarget(
-                    title,
-                    ri(resource, "space-key"),
-                    "blogpost" if blog else "page",
-                    ri(resource, "posting-day") if blog else None,
-                    anchor,
-                )
-                label = title
-        elif name == "ri:attachment":
-            filename = ri(resource, "filename") or ""
-            owner = _owner(resource)
-            target = AttachmentTarget(filename, owner[0], owner[1]) if filename else None
-            label = filename
-        elif name == "ri:user":
-            return [
-                UserMention(
-                    username=ri(resource, "username"),
-                    userkey=ri(resource, "userkey"),
-                    display_name=inline_text(body).strip() or None if body else None,
-                    account_id=ri(resource, "account-id"),
-                )
-            ]
-        elif name == "ri:url":
-            url = ri(resource, "value") or ""
-            target = ExternalTarget(url) if url else None
-            label = url
-        elif name == "ri:space":
-            label = ri(resource, "space-key") or ""
-        if target is None:
-            return body or ([Text(label)] if label else [])
-        return [Link(target, body or [Text(label)])]
+        return resource_link(resource, anchor, body)
 
     def _image(self, element: etree._Element) -> list[Inline]:
-        image = Image(
-            width=pixels(ac(element, "width")),
-            height=pixels(ac(element, "height")),
-            align=_IMAGE_ALIGN.get((ac(element, "align") or ac(element, "layout") or "").lower()),
-            alt=ac(element, "alt"),
-            title=ac(element, "title"),
-            border=flag(ac(element, "border")),
-        )
-        for child in element:
-            name = tag_name(child)
-            if name == "ri:attachment":
-                image.attachment = ri(child, "filename")
-                image.page_title, image.space_key = _owner(child)
-            elif name == "ri:url":
-                image.url = ri(child, "value")
-        if not image.attachment and not image.url:
+        image = storage_image(element)
+        if image is None:
             self.warn("image without a source: left out")
             return []
         return [image]
-
-    def _html_image(self, element: etree._Element) -> list[Inline]:
-        source = element.get("src")
-        if not source:
-            return []
-        return [
-            Image(
-                url=source,
-                width=pixels(element.get("width")),
-                height=pixels(element.get("height")),
-                alt=element.get("alt"),
-                title=element.get("title"),
-            )
-        ]
-
-    def _emoticon(self, element: etree._Element) -> list[Inline]:
-        name = ac(element, "name") or ac(element, "emoji-shortname") or ""
-        fallback = ac(element, "emoji-fallback") or ""
-        glyph = fallback if fallback and not fallback.startswith(":") else ""
-        if not glyph:
-            glyph = _emoji_from_id(ac(element, "emoji-id")) or _EMOTICONS.get(name, "")
-        if not glyph:
-            glyph = fallback or f":{name}:"
-        return [Emoticon(name, glyph)] if name or glyph else []
 
 
 _BlockReader: TypeAlias = Callable[[StorageReader, etree._Element], list[Block]]
@@ -767,30 +551,13 @@ _INLINE_READERS: Final[dict[str, _InlineReader]] = {
     "a": StorageReader._anchor_element,
     "ac:link": StorageReader._link,
     "ac:image": StorageReader._image,
-    "img": StorageReader._html_image,
-    "ac:emoticon": StorageReader._emoticon,
+    "img": lambda reader, e: html_image(e),
+    "ac:emoticon": lambda reader, e: emoticon(e),
     "time": StorageReader._date,
     "ac:placeholder": lambda reader, e: [],
     "ac:parameter": lambda reader, e: [],
     **dict.fromkeys(_STYLES, StorageReader._styled),
 }
-
-
-def _owner(resource: etree._Element) -> tuple[str | None, str | None]:
-    """The page an ``ri:attachment`` belongs to, when it is not the current page."""
-    for child in resource:
-        if tag_name(child) in ("ri:page", "ri:blog-post"):
-            return ri(child, "content-title"), ri(child, "space-key")
-    return None, None
-
-
-def _emoji_from_id(emoji_id: str | None) -> str:
-    if not emoji_id:
-        return ""
-    try:
-        return "".join(chr(int(part, 16)) for part in emoji_id.split("-"))
-    except ValueError:
-        return ""
 
 
 def _column_width(col: etree._Element) -> tuple[float, str] | None:
