@@ -10,7 +10,6 @@ import asyncio
 import re
 import time
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -25,19 +24,19 @@ from pressroom.auth.cookies import ensure_anonymous_session
 from pressroom.auth.identity import Identity
 from pressroom.errors import InvalidInput, NotFound
 from pressroom.jobs.lifecycle import (
+    ARTIFACTS_PATHS,
     ExportRequest,
     cancel_job,
     export_dir,
     find_job,
-    job_log,
+    status_payload,
     submit_job,
-    wire_status,
 )
 from pressroom.jobs.models import FINAL_STATES, ExportJob
 from pressroom.jobs.submission import check_exportable
 
 WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
-WORD_ARTIFACTS = "/plugins/servlet/scroll-office/api/artifacts"
+WORD_ARTIFACTS = ARTIFACTS_PATHS["word"]
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 router = APIRouter(tags=["Word export"])
@@ -166,18 +165,7 @@ def export_status(job_id: str, request: Request, db: DbDep, identity: IdentityDe
 
 
 def _status_of(job: ExportJob, request: Request) -> JobStatus:
-    download = None
-    if job.state == "complete" and job.file_name:
-        download = f"{origin(request)}{WORD_ARTIFACTS}/{job.id}/{quote(job.file_name)}"
-    return JobStatus(
-        status=wire_status(job),  # type: ignore[arg-type]
-        step=job.step,
-        totalSteps=job.total_steps,
-        stepProgress=job.step_progress,
-        downloadUrl=download,
-        message=job.message if job.state in ("error", "cancelled") else None,
-        log=job_log(job),
-    )
+    return JobStatus.model_validate(status_payload(job, origin(request)))
 
 
 @router.delete(f"{WORD_BASE}/exports/{{job_id}}", status_code=204, responses=ERRORS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -76,6 +77,7 @@ def submit_job(
         owner_session=None if identity.user_id else identity.session_key,
         synchronous=request.synchronous,
         webhook_url=request.webhook_url,
+        webhook_state="pending" if request.webhook_url else None,
         created_at=clock(),
     )
     session.add(job)
@@ -129,6 +131,32 @@ def cancel_job(session: Session, job: ExportJob, clock: Clock) -> None:
 
 def wire_status(job: ExportJob) -> str:
     return "incomplete" if job.state in ACTIVE_STATES else job.state
+
+
+ARTIFACTS_PATHS = {
+    "word": "/plugins/servlet/scroll-office/api/artifacts",
+    "pdf": "/plugins/servlet/scroll-pdf/api/artifacts",
+}
+
+
+def download_url(job: ExportJob, origin: str) -> str | None:
+    """``{origin}/plugins/servlet/scroll-office/api/artifacts/{jobId}/{file name}``."""
+    if job.state != "complete" or not job.file_name:
+        return None
+    return f"{origin}{ARTIFACTS_PATHS[job.exporter]}/{job.id}/{quote(job.file_name)}"
+
+
+def status_payload(job: ExportJob, origin: str) -> dict[str, Any]:
+    """The status JSON of the seed, plus ``message`` (error, cancelled) and ``log``."""
+    return {
+        "status": wire_status(job),
+        "step": job.step,
+        "totalSteps": job.total_steps,
+        "stepProgress": job.step_progress,
+        "downloadUrl": download_url(job, origin),
+        "message": job.message if job.state in ("error", "cancelled") else None,
+        "log": job_log(job),
+    }
 
 
 def job_log(job: ExportJob) -> list[str]:

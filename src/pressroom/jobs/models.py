@@ -21,6 +21,7 @@ class ExportJob(Base):
     __table_args__ = (
         Index("ix_export_jobs_state", "state", "created_at"),
         Index("ix_export_jobs_finished", "finished_at"),
+        Index("ix_export_jobs_webhook", "webhook_state", "webhook_next_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
@@ -45,6 +46,10 @@ class ExportJob(Base):
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     webhook_url: Mapped[str | None] = mapped_column(Text)
+    # pending → delivered | failed; None when the job has no webhook
+    webhook_state: Mapped[str | None] = mapped_column(String(16))
+    webhook_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    webhook_next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     worker: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

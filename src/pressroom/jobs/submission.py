@@ -10,6 +10,7 @@ from pressroom.content.documents import get_content
 from pressroom.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from pressroom.jobs.lifecycle import ExportRequest
 from pressroom.jobs.templates import resolve_job_template
+from pressroom.jobs.webhooks import WebhookPolicy
 
 
 def check_exportable(
@@ -31,5 +32,7 @@ def check_exportable(
             "administrator for the export permission."
         )
     resolve_job_template(session, settings, export.template_id)
+    if export.webhook_url is not None:
+        WebhookPolicy(settings.webhook_allow).check_syntax(export.webhook_url)
     if export.scope == "descendants" and content.type == "blogpost":
         export.scope = "current"
