@@ -9,11 +9,15 @@ from fastapi import FastAPI
 
 from pressroom import __version__
 from pressroom.api import (
+    admin,
     attachments,
     content,
     exporter,
     labels,
+    login,
+    pat,
     search,
+    space_permissions,
     spaces,
     system,
     templates,
@@ -21,12 +25,14 @@ from pressroom.api import (
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware
+from pressroom.auth.cookies import NodeAffinityMiddleware
 from pressroom.auth.credential_cache import CredentialCache
 from pressroom.bootstrap import bootstrap
 from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
 from pressroom.db import Database
 from pressroom.jobs.sweeper import Sweeper
+from pressroom.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from pressroom.jobs.worker import build_export_queue
 from pressroom.logs import AccessLogMiddleware
 
@@ -42,12 +48,15 @@ def create_app(
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
     sweeper = Sweeper(settings, database, clock, interval=sweep_interval)
+    webhooks = WebhookDispatcher(database, WebhookPolicy(settings.webhook_allow), clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         bootstrap(settings, database)
         sweeper.start()
+        webhooks.start()
         yield
+        webhooks.stop()
         sweeper.stop()
         if db is None:
             database.dispose()
@@ -63,6 +72,7 @@ def create_app(
     app.state.credential_cache = CredentialCache()
     app.state.clock = clock
     app.state.queue = build_export_queue(settings, database, clock)
+    app.state.webhooks = webhooks
     install_error_handlers(app)
     for module in (
         system,
@@ -74,6 +84,10 @@ def create_app(
         search,
         exporter,
         templates,
+        login,
+        pat,
+        admin,
+        space_permissions,
     ):
         app.include_router(module.router)
     app.add_middleware(
@@ -81,5 +95,6 @@ def create_app(
         body_limit=settings.max_body_bytes,
         upload_limit=settings.max_upload_bytes,
     )
+    app.add_middleware(NodeAffinityMiddleware, node_id=settings.node_id)
     app.add_middleware(AccessLogMiddleware)
     return app
