@@ -376,6 +376,20 @@ def test_children_macro_sorted_by_title_reversed_links_internally() -> None:
     ]
 
 
+def test_children_macro_of_a_page_in_another_space() -> None:
+    children = macro(
+        "children",
+        page='<ac:link><ri:page ri:space-key="OPS" ri:content-title="Runbooks" /></ac:link>',
+    )
+    pages = [
+        page("1", "Guide", children),
+        page("5", "Runbooks", space_key="OPS"),
+        page("6", "Restart", space_key="OPS", parent_id="5"),
+    ]
+    listing = export(pages).blocks[1]
+    assert [link.children for link in links(Document("", [listing]))] == [[Text("Restart")]]
+
+
 def test_warnings_of_every_page_name_the_page() -> None:
     unknown = '<ac:structured-macro ac:name="mystery" />'
     pages = [page("1", "Guide", unknown), page("2", "Child", unknown, parent_id="1")]

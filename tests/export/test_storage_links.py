@@ -79,6 +79,14 @@ def inline_types(nodes: list[Inline]) -> list[str]:
     return [type(n).__name__ for n in nodes]
 
 
+def test_link_with_an_image_as_its_body() -> None:
+    xml = (
+        '<ac:link><ri:page ri:content-title="Home" /><ac:link-body>'
+        '<ac:image><ri:attachment ri:filename="logo.png" /></ac:image></ac:link-body></ac:link>'
+    )
+    assert inlines(xml) == [Link(PageTarget("Home"), [Image(attachment="logo.png")])]
+
+
 def test_blog_post_link() -> None:
     xml = (
         '<ac:link><ri:blog-post ri:content-title="News" ri:space-key="TEAM" '

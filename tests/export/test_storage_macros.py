@@ -180,7 +180,9 @@ def test_include_without_page_warns() -> None:
 
 def test_children_macro() -> None:
     xml = macro("children", page=PAGE_LINK, depth="2", sort="title", reverse="true")
-    assert only_block(xml) == ChildrenList("Shared", depth=2, sort="title", reverse=True)
+    assert only_block(xml) == ChildrenList(
+        "Shared", depth=2, sort="title", reverse=True, space_key="DOC"
+    )
     assert only_block(macro("children", all="true")) == ChildrenList(depth=0)
 
 

@@ -119,6 +119,26 @@ def test_span_with_unknown_colour_keeps_text() -> None:
     assert paragraph.children == [Text("t")]
 
 
+def test_span_text_decoration_as_confluence_stores_strike_and_underline() -> None:
+    paragraph = only_paragraph(
+        '<p><span style="text-decoration: line-through;">gone</span>'
+        '<span style="text-decoration: underline;">under</span></p>'
+    )
+    assert paragraph.children == [
+        Styled("strike", [Text("gone")]),
+        Styled("underline", [Text("under")]),
+    ]
+
+
+def test_heading_bookmarks_ignore_anchor_macro_names() -> None:
+    heading = only_block(
+        '<h2><ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">x</ac:parameter>'
+        "</ac:structured-macro>Real title</h2>"
+    )
+    assert isinstance(heading, Heading)
+    assert heading.bookmarks == ["Real title", "Realtitle"]
+
+
 def test_line_break_inside_paragraph() -> None:
     paragraph = only_paragraph("<p>one <br/>\n two<br/></p>")
     assert paragraph.children == [Text("one"), LineBreak(), Text("two")]

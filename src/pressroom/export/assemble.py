@@ -391,13 +391,14 @@ class _Assembly:
         return self._blocks(source, inner)
 
     def _children_list(self, children: ChildrenList, context: _PageContext) -> list[Block]:
-        parent: PageSource | None = context.page
+        parent = context.page
         if children.page_title:
-            parent = self._lookup.page_titled(context.page.space_key, children.page_title)
-            if parent is None:
+            space = children.space_key or context.page.space_key
+            named = self._lookup.page_titled(space, children.page_title)
+            if named is None:
                 self._report(context.page, [f"children of missing page '{children.page_title}'"])
                 return []
-        assert parent is not None
+            parent = named
         depth = children.depth if children.depth > 0 else MAX_CHILDREN_DEPTH
         items = self._child_items(parent, min(depth, MAX_CHILDREN_DEPTH), children)
         return [ListBlock(False, items)] if items else []

@@ -363,9 +363,10 @@ class ChildrenList:
     """The children macro: the assembler replaces it by a list of links."""
 
     page_title: str | None = None
-    depth: int = 1
+    depth: int = 1  # 0: all levels
     sort: str | None = None
     reverse: bool = False
+    space_key: str | None = None
 
 
 @dataclass(slots=True)

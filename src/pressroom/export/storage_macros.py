@@ -314,6 +314,7 @@ def _children(reader: BodyReader, call: MacroCall) -> list[Block]:
             depth=max(depth, 0),
             sort=call.parameter("sort"),
             reverse=flag(call.parameters.get("reverse")),
+            space_key=page[1] if page else None,
         )
     ]
 
