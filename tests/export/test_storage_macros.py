@@ -14,6 +14,7 @@ from pressroom.export.ast import (
     Columns,
     Div,
     Expand,
+    Heading,
     IncludePage,
     LineBreak,
     Paragraph,
@@ -248,3 +249,24 @@ def test_unknown_macro_without_body_is_left_out_with_warning() -> None:
 def test_block_macro_in_running_text_is_flattened() -> None:
     body = read_storage(f"<p><strong>a {macro('info', rich('<p>b</p><p>c</p>'))}</strong></p>")
     assert body.blocks == [Paragraph([Styled("strong", [Text("a b"), LineBreak(), Text("c")])])]
+
+
+ANCHOR = macro("anchor", **{"": "here"})
+
+
+def test_anchor_alone_before_a_heading_joins_the_heading() -> None:
+    body = read_storage(f"<p>{ANCHOR}</p><h2>Title</h2>")
+    assert body.blocks == [Heading(2, [Anchor("here"), Text("Title")], ["Title"])]
+
+
+def test_anchor_alone_before_a_table_keeps_its_own_paragraph() -> None:
+    body = read_storage(f"{ANCHOR}<table><tr><td>x</td></tr></table>")
+    assert body.blocks[0] == Paragraph([Anchor("here")])
+    assert isinstance(body.blocks[1], Table)
+
+
+def test_anchor_at_the_end_keeps_its_own_paragraph() -> None:
+    assert read_storage(f"<p>text</p><p>{ANCHOR}</p>").blocks == [
+        para("text"),
+        Paragraph([Anchor("here")]),
+    ]

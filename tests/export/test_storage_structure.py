@@ -206,3 +206,10 @@ def test_layout_of_unknown_type_splits_evenly() -> None:
     block = only_block(xml)
     assert isinstance(block, Columns)
     assert [c.width_percent for c in block.columns] == [25, 25, 25, 25]
+
+
+def test_content_nested_past_the_depth_limit_is_kept_as_text() -> None:
+    xml = "<ul><li>" * 100 + "bottom" + "</li></ul>" * 100
+    body = read_storage(xml)
+    assert "bottom" in repr(body.blocks)
+    assert body.warnings == ["content nested too deeply: read as plain text"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeGuard
 
 from lxml import etree
 
@@ -30,6 +30,7 @@ from pressroom.export.ast import (
     ExternalTarget,
     Heading,
     HorizontalRule,
+    IndexTerm,
     Inline,
     InlineStyle,
     LineBreak,
@@ -81,7 +82,7 @@ from pressroom.export.storage_resources import (
 __all__ = ["Exporter", "StorageReader", "read_storage"]
 
 # Deeper element nesting is read as plain text: keeps recursion far from Python's limit.
-MAX_DEPTH: Final = 120
+MAX_DEPTH: Final = 64
 INDENT_STEP_PX: Final = 30
 
 
@@ -168,6 +169,35 @@ class _Line:
             self.children = []
 
 
+def _invisible(block: Block) -> TypeGuard[Paragraph]:
+    return isinstance(block, Paragraph) and all(
+        isinstance(node, Anchor | IndexTerm) for node in block.children
+    )
+
+
+def _bookmarks_joined(blocks: list[Block]) -> list[Block]:
+    """Move paragraphs holding only anchors or index terms into the next paragraph or
+    heading: a bookmark alone would print as an empty paragraph."""
+    if not any(_invisible(block) for block in blocks):
+        return blocks
+    joined: list[Block] = []
+    carried: list[Inline] = []
+    for block in blocks:
+        if _invisible(block):
+            carried.extend(block.children)
+            continue
+        if carried:
+            if isinstance(block, Paragraph | Heading):
+                block.children[:0] = carried
+            else:
+                joined.append(Paragraph(carried))
+            carried = []
+        joined.append(block)
+    if carried:
+        joined.append(Paragraph(carried))
+    return joined
+
+
 # ---------------------------------------------------------------------------
 # The reader
 # ---------------------------------------------------------------------------
@@ -236,7 +266,7 @@ class StorageReader:
             finally:
                 self._depth -= 1
         line.flush_into(out)
-        return out
+        return _bookmarks_joined(out)
 
     def element_blocks(self, element: etree._Element) -> list[Block]:
         """One element as blocks (loose inline content becomes a paragraph)."""
