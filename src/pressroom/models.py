@@ -2,6 +2,7 @@
 
 from pressroom.auth.models import SpacePermission, User
 from pressroom.content.models import Content, ContentVersion, Label, Space
+from pressroom.content.template_models import WordTemplate
 from pressroom.jobs.models import ExportJob
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "Space",
     "SpacePermission",
     "User",
+    "WordTemplate",
 ]
