@@ -3,6 +3,9 @@ entities, never reads files or the network, and stays fast."""
 
 from __future__ import annotations
 
+import html
+import html.entities
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -198,3 +201,37 @@ def test_unclosed_markup_is_recovered_with_a_warning() -> None:
     assert "one" in all_text(body)
     assert "three" in all_text(body)
     assert any("malformed" in w for w in body.warnings)
+
+
+def plain_text(body: PageBody) -> str:
+    return "".join(
+        child.text
+        for block in body.blocks
+        if isinstance(block, Paragraph)
+        for child in block.children
+        if isinstance(child, Text)
+    )
+
+
+@PAGE_SETTINGS
+@given(st.text(max_size=300))
+def test_escaped_text_survives_word_for_word(text: str) -> None:
+    body = read_storage(f"<p>{html.escape(text)}</p>")
+    kept = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
+    expected = re.sub(r"[ \t\r\n\f]+", " ", kept).strip(" ")
+    assert plain_text(body) == expected
+
+
+ENTITY_NAMES = sorted(
+    name[:-1]
+    for name, value in html.entities.html5.items()
+    if name.endswith(";") and not re.search(r"[\s<>&]", value)
+)
+
+
+@PAGE_SETTINGS
+@given(st.sampled_from(ENTITY_NAMES))
+def test_every_html_entity_resolves_like_a_browser(name: str) -> None:
+    body = read_storage(f"<p>x&{name};y</p>")
+    assert plain_text(body) == html.unescape(f"x&{name};y")
+    assert body.warnings == []

@@ -45,6 +45,12 @@ def test_heading_bookmarks_use_the_plain_heading_text() -> None:
     assert heading.bookmarks == ["Install now!", "Installnow!"]
 
 
+def test_heading_id_is_a_bookmark_too() -> None:
+    heading = only_block('<h1 id="Guide-Overview">Overview</h1>')
+    assert isinstance(heading, Heading)
+    assert heading.bookmarks == ["Overview", "Guide-Overview"]
+
+
 def test_paragraph_text_and_whitespace_collapse() -> None:
     assert only_paragraph("<p>\n  Hello \n\t world  </p>") == Paragraph([Text("Hello world")])
 

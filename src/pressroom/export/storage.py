@@ -396,8 +396,10 @@ class StorageReader:
         level = int(tag_name(element)[1:])  # type: ignore[index]
         children = _trimmed(self.inlines(element))
         text = " ".join(inline_text(children).split())
-        # Confluence links to a heading by its text, older pages by its text without spaces
-        bookmarks = list(dict.fromkeys(name for name in (text, text.replace(" ", "")) if name))
+        # Confluence links to a heading by its text, older pages by its text without
+        # spaces; exported HTML pasted back carries ids
+        names = (text, text.replace(" ", ""), (element.get("id") or "").strip())
+        bookmarks = list(dict.fromkeys(name for name in names if name))
         return [Heading(level, children, bookmarks)]
 
     def _list(self, element: etree._Element, ordered: bool) -> list[Block]:
