@@ -373,13 +373,15 @@ class StorageReader:
     def _span(self, element: etree._Element) -> list[Inline]:
         declarations = css(element.get("style"))
         children = self.inlines(element)
+        if not children:
+            return []
         decoration = declarations.get("text-decoration", "")
         if "underline" in decoration:
             children = [Styled("underline", children)]
         if "line-through" in decoration:
             children = [Styled("strike", children)]
         colour_value = colour(declarations.get("color") or element.get("color"))
-        if colour_value is not None and children:
+        if colour_value is not None:
             return [Colored(colour_value, children)]
         return children
 
@@ -393,7 +395,7 @@ class StorageReader:
         return self.blocks(element, align, indent)
 
     def _heading(self, element: etree._Element) -> list[Block]:
-        level = int(tag_name(element)[1:])  # type: ignore[index]
+        level = int((tag_name(element) or "h1")[1:])
         children = _trimmed(self.inlines(element))
         text = " ".join(inline_text(children).split())
         # Confluence links to a heading by its text, older pages by its text without
