@@ -235,7 +235,11 @@ def _expandable(content: Content, expand: frozenset[str]) -> JSON:
         "history": f"{base_path}/history",
         "body": "",
         "ancestors": "",
-        "container": f"/rest/api/space/{quote(content.space.key)}",
+        "container": (
+            f"/rest/api/content/{content.parent_id}"
+            if content.type == "attachment"
+            else f"/rest/api/space/{quote(content.space.key)}"
+        ),
         "children": f"{base_path}/child",
         "metadata": "",
     }

@@ -17,9 +17,10 @@ from pressroom.api.confluence_json import (
     list_json,
     parse_expand,
 )
-from pressroom.api.deps import DbDep, IdentityDep, OriginDep, PagingDep
+from pressroom.api.deps import DbDep, IdentityDep, OriginDep, PagingDep, SettingsDep
 from pressroom.api.errors import describe_validation
 from pressroom.auth.identity import Identity
+from pressroom.content.attachments import remove_files_on_commit
 from pressroom.content.documents import (
     ContentQuery,
     DocumentChange,
@@ -260,10 +261,14 @@ def delete_one(
     content_id: int,
     db: DbDep,
     identity: IdentityDep,
+    settings: SettingsDep,
     status: Annotated[Literal["current", "trashed"], Query()] = "current",
 ) -> Response:
+    purge = status == "trashed"
     with db.write() as session:
-        delete_document(session, identity, content_id, purge=status == "trashed")
+        if purge:
+            remove_files_on_commit(session, settings, content_id)
+        delete_document(session, identity, content_id, purge=purge)
     return Response(status_code=204)
 
 
