@@ -322,6 +322,14 @@ def test_self_include_is_cut() -> None:
     assert "loops back" in document.warnings[0]
 
 
+def test_include_of_a_blog_post() -> None:
+    pages = [
+        page("1", "Guide", include("Announcement")),
+        page("7", "Announcement", "<p>news</p>", content_type="blogpost"),
+    ]
+    assert export(pages).blocks[1:] == [Paragraph([Text("news")])]
+
+
 def test_missing_include_warns() -> None:
     document = export([page("1", "Guide", include("Nope"))])
     assert document.warnings == ["Guide: included page 'Nope' not found"]

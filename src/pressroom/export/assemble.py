@@ -370,7 +370,10 @@ class _Assembly:
 
     def _include(self, include: IncludePage, context: _PageContext) -> list[Block]:
         what = "excerpt of" if include.excerpt_only else "page"
-        page = self._lookup.page_titled(include.space_key or context.page.space_key, include.title)
+        space = include.space_key or context.page.space_key
+        page = self._lookup.page_titled(space, include.title) or self._lookup.page_titled(
+            space, include.title, "blogpost"
+        )
         if page is None:
             self._report(context.page, [f"included {what} '{include.title}' not found"])
             return []
