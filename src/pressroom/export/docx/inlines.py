@@ -180,7 +180,8 @@ class InlineWriter:
             link = ast.Link(ast.ExternalTarget(image.url), [ast.Text(label)])
             self._link(parent, link, fmt, frame)
             return
-        self._state.warn(f"Image not found: {image.attachment or image.url or '?'}")
+        if image.file is None:
+            self._state.warn(f"Image not found: {image.attachment or image.url or '?'}")
         self.text_run(parent, f"[{label}]", fmt)
 
     def _status(self, parent: Element, status: ast.Status) -> None:

@@ -51,7 +51,7 @@ def new_container() -> Element:
     """A detached ``w:body`` declaring every namespace the writer uses, so elements
     built under it serialise with the usual prefixes once moved into a part."""
     nsmap = {k: v for k, v in NAMESPACES.items() if k != "xml"}
-    return etree.Element(qn("w:body"), nsmap=nsmap)  # type: ignore[arg-type]
+    return etree.Element(qn("w:body"), nsmap=nsmap)
 
 
 def sub(parent: Element, tag: str, val: str | None = None, **attrs: str) -> Element:
@@ -163,6 +163,18 @@ def bookmark(parent: Element, bookmark_id: int, name: str, *, end: bool) -> None
 def page_break(parent: Element) -> None:
     r = etree.SubElement(etree.SubElement(parent, qn("w:p")), qn("w:r"))
     sub(r, "w:br", type="page")
+
+
+def last_child(parent: Element) -> Element | None:
+    """The last child element; O(1), unlike ``len(parent)`` which lxml counts."""
+    for child in parent.iterchildren(reversed=True):
+        return child
+    return None
+
+
+def follows_table(parent: Element) -> bool:
+    last = last_child(parent)
+    return last is not None and last.tag == qn("w:tbl")
 
 
 def paragraph_text(p: Element) -> str:

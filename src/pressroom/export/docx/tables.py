@@ -14,7 +14,15 @@ from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.docx.body import TWIPS_PER_PX, Frame
-from pressroom.export.docx.oxml import Element, paragraph, qn, shading, sub
+from pressroom.export.docx.oxml import (
+    Element,
+    follows_table,
+    last_child,
+    paragraph,
+    qn,
+    shading,
+    sub,
+)
 
 CELL_MARGIN: Final = 108  # twips, left and right, as in the table style
 HEADER_FILL: Final = "F4F5F7"
@@ -161,14 +169,15 @@ def _write_cell(
 
 def close_cell(tc: Element) -> None:
     """Word requires every cell to end with a paragraph."""
-    if tc[-1].tag != _P:
+    last = last_child(tc)
+    if last is None or last.tag != _P:
         paragraph(tc)
 
 
 def start_table(
     parent: Element, style_id: str | None, widths: list[int], *, borders: bool = True
 ) -> Element:
-    if len(parent) and parent[-1].tag == qn("w:tbl"):
+    if follows_table(parent):
         paragraph(parent)  # adjacent tables would merge into one
     tbl = etree.SubElement(parent, qn("w:tbl"))
     tbl_pr = sub(tbl, "w:tblPr")

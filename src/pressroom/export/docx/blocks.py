@@ -1,0 +1,233 @@
+"""Block nodes → paragraphs, lists, tables, boxes, fields and section breaks."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from lxml import etree
+
+from pressroom.export import ast
+from pressroom.export.docx import fields, sections, tables
+from pressroom.export.docx.body import TWIPS_PER_PX, BodyState, Frame
+from pressroom.export.docx.code import CodeWriter
+from pressroom.export.docx.images import ImageEmbedder
+from pressroom.export.docx.inlines import InlineWriter, RunFormat
+from pressroom.export.docx.numbering import HANGING, ListNumbering, level_indent
+from pressroom.export.docx.oxml import (
+    Element,
+    bookmark,
+    follows_table,
+    page_break,
+    paragraph,
+    qn,
+    sub,
+)
+from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
+
+INDENT_STEP: Final = 30 * TWIPS_PER_PX  # Confluence indents paragraphs by 30 px
+GAP_AFTER_TABLE: Final = 160
+TASK_GLYPHS: Final = {True: "\u2611", False: "\u2610"}
+
+# (fill, border, accent) of each admonition kind, as Confluence colours them.
+ADMONITION_COLOURS: Final = {
+    "info": ("DEEBFF", "B3D4FF", "0052CC"),
+    "note": ("FFFAE6", "FFE380", "FF991F"),
+    "tip": ("E3FCEF", "ABF5D1", "00875A"),
+    "warning": ("FFEBE6", "FFBDAD", "DE350B"),
+    "panel": ("FFFFFF", "C1C7D0", None),
+}
+
+
+class BlockWriter:
+    """Writes blocks into a body or table cell; one instance per document."""
+
+    def __init__(
+        self,
+        state: BodyState,
+        numbering: ListNumbering,
+        images: ImageEmbedder,
+        section: Element | None,
+    ) -> None:
+        self.state = state
+        self._numbering = numbering
+        self.inlines = InlineWriter(state, images)
+        self._code = CodeWriter(state.styles.id("Scroll Code"))
+        self._section = section
+        self._in_oriented_section = False
+        self.section_breaks = 0
+
+    def write(self, parent: Element, blocks: list[ast.Block], frame: Frame) -> None:
+        for block in blocks:
+            self.write_block(parent, block, frame)
+
+    def write_block(self, parent: Element, block: ast.Block, frame: Frame) -> None:
+        match block:
+            case ast.Heading():
+                self._heading(parent, block, frame)
+            case ast.Paragraph():
+                self._paragraph(parent, block, frame)
+            case ast.BlockQuote(blocks=blocks):
+                self.write(parent, blocks, frame.inside(text_style="Scroll Quote"))
+            case ast.CodeBlock():
+                self._code.write(parent, block, indent=frame.indent or None)
+            case ast.ListBlock():
+                self._list(parent, block, frame)
+            case ast.TaskList():
+                self._task_list(parent, block, frame)
+            case ast.Table():
+                style = self.state.styles.id("Scroll Table Normal")
+                tables.write_table(parent, block, frame, style, self.write)
+            case _:
+                self._write_layout_block(parent, block, frame)
+
+    def _write_layout_block(self, parent: Element, block: ast.Block, frame: Frame) -> None:
+        match block:
+            case ast.Admonition():
+                self._admonition(parent, block, frame)
+            case ast.Expand(title=title, blocks=blocks):
+                self._bold_line(parent, title, frame, keep_next=True)
+                self.write(parent, blocks, frame.inside(text_style="Scroll Expand Macro Text"))
+            case ast.HorizontalRule():
+                self._horizontal_rule(parent)
+            case ast.TableOfContents(min_level=low, max_level=high):
+                fields.add_toc(parent, low, high)
+            case ast.PageBreak():
+                page_break(parent)
+            case ast.OrientedSection():
+                self._oriented(parent, block, frame)
+            case ast.Columns():
+                tables.write_columns(parent, block, frame, self.write, "Scroll Section Column")
+            case ast.Index():
+                fields.add_index(parent)
+            case ast.IncludePage(title=title) | ast.ChildrenList(page_title=title):
+                kind = type(block).__name__
+                self.state.warn(f"{kind} {title or ''} was not resolved; left out.")
+            case ast.Div(blocks=blocks):
+                self.write(parent, blocks, frame)
+            case _:
+                self.write(parent, list(getattr(block, "blocks", [])), frame)
+
+    def new_paragraph(
+        self,
+        parent: Element,
+        style_name: str | None,
+        frame: Frame,
+        **options: object,
+    ) -> Element:
+        """A paragraph in style ``style_name``; a little room above when it follows a
+        table, whose bottom edge would otherwise touch it."""
+        style_id = self.state.styles.id(style_name) if style_name else None
+        if follows_table(parent):
+            options.setdefault("space_before", GAP_AFTER_TABLE)
+        if frame.indent and "indent_left" not in options and "num" not in options:
+            options["indent_left"] = frame.indent
+        return paragraph(parent, style_id, **options)  # type: ignore[arg-type]
+
+    def _heading(self, parent: Element, heading: ast.Heading, frame: Frame) -> None:
+        if heading.level > HEADING_LEVELS:
+            p = self._bold_line(parent, "", frame, keep_next=True)
+        else:
+            p = self.new_paragraph(parent, f"Scroll Heading {max(heading.level, 1)}", frame)
+        placed = [self.state.bookmarks.place(name) for name in heading.bookmarks]
+        for mark in placed:
+            if mark is not None:
+                bookmark(p, mark[0], mark[1], end=False)
+        self.inlines.write(p, heading.children, RunFormat(bold=heading.level > 9), frame)
+        for mark in reversed(placed):
+            if mark is not None:
+                bookmark(p, mark[0], mark[1], end=True)
+
+    def _paragraph(self, parent: Element, node: ast.Paragraph, frame: Frame) -> None:
+        align = node.align or frame.align or _sole_image_alignment(node)
+        indent = frame.indent + node.indent * INDENT_STEP
+        p = self.new_paragraph(
+            parent, frame.text_style, frame, align=align, indent_left=indent or None
+        )
+        self.inlines.write(p, node.children, RunFormat(bold=frame.bold), frame)
+
+    def _bold_line(self, parent: Element, text: str, frame: Frame, *, keep_next: bool) -> Element:
+        p = self.new_paragraph(parent, frame.text_style, frame, keep_next=keep_next)
+        if text:
+            self.inlines.text_run(p, text, RunFormat(bold=True))
+        return p
+
+    def _horizontal_rule(self, parent: Element) -> None:
+        p = etree.SubElement(parent, qn("w:p"))
+        borders = sub(sub(p, "w:pPr"), "w:pBdr")
+        sub(borders, "w:bottom", "single", sz="6", space="1", color="C1C7D0")
+
+    def _list(self, parent: Element, block: ast.ListBlock, frame: Frame) -> None:
+        ilvl = min(frame.list_depth, 8)
+        num_id = self._numbering.new_list(ordered=block.ordered, ilvl=ilvl, start=block.start)
+        style = list_style_name(block.ordered, frame.list_depth + 1)
+        inner = frame.inside(list_depth=frame.list_depth + 1, indent=level_indent(ilvl))
+        for item in block.items:
+            first, blocks = _split_first_paragraph(item.blocks)
+            p = self.new_paragraph(parent, style, frame, num=(num_id, ilvl), align=frame.align)
+            if first is not None:
+                self.inlines.write(p, first.children, RunFormat(bold=frame.bold), frame)
+            self.write(parent, blocks, inner)
+
+    def _task_list(self, parent: Element, block: ast.TaskList, frame: Frame) -> None:
+        ilvl = min(frame.list_depth, 8)
+        style = list_style_name(False, frame.list_depth + 1)
+        inner = frame.inside(list_depth=frame.list_depth + 1, indent=level_indent(ilvl))
+        for item in block.items:
+            first, blocks = _split_first_paragraph(item.blocks)
+            p = self.new_paragraph(
+                parent, style, frame, indent_left=level_indent(ilvl), hanging=HANGING
+            )
+            self.inlines.text_run(p, TASK_GLYPHS[item.checked] + "\t", RunFormat())
+            if first is not None:
+                self.inlines.write(p, first.children, RunFormat(bold=frame.bold), frame)
+            self.write(parent, blocks, inner)
+
+    def _admonition(self, parent: Element, box: ast.Admonition, frame: Frame) -> None:
+        fill, border, accent = ADMONITION_COLOURS[box.kind]
+        cell, inner = tables.write_box(
+            parent,
+            frame,
+            fill=box.background or fill,
+            border=box.border_color or border,
+            accent=accent,
+        )
+        style = f"Scroll {box.kind.capitalize()}"
+        inner = inner.inside(text_style=style)
+        if box.title:
+            self._bold_line(cell, box.title, inner, keep_next=True)
+        self.write(cell, box.blocks, inner)
+        tables.close_cell(cell)
+
+    def _oriented(self, parent: Element, block: ast.OrientedSection, frame: Frame) -> None:
+        if self._section is None or self._in_oriented_section or parent.tag != qn("w:body"):
+            self.write(parent, block.blocks, frame)
+            return
+        before = sections.oriented(
+            self._section,
+            landscape=sections.is_landscape(self._section),
+            first=self.section_breaks == 0,
+        )
+        sections.section_break(parent, before)
+        self.section_breaks += 1
+        turned = sections.oriented(self._section, landscape=block.landscape)
+        self._in_oriented_section = True
+        try:
+            self.write(parent, block.blocks, frame.inside(width=sections.text_width(turned)))
+        finally:
+            self._in_oriented_section = False
+        sections.section_break(parent, turned)
+
+
+def _split_first_paragraph(
+    blocks: list[ast.Block],
+) -> tuple[ast.Paragraph | None, list[ast.Block]]:
+    """A list item's first paragraph goes on the numbered line; the rest follow it."""
+    if blocks and isinstance(blocks[0], ast.Paragraph):
+        return blocks[0], blocks[1:]
+    return None, blocks
+
+
+def _sole_image_alignment(node: ast.Paragraph) -> str | None:
+    if len(node.children) == 1 and isinstance(node.children[0], ast.Image):
+        return node.children[0].align
+    return None

@@ -1,0 +1,100 @@
+"""Page geometry: the text width of a section, and the section breaks that put
+landscape (or portrait) content on pages of its own orientation."""
+
+from __future__ import annotations
+
+import copy
+from typing import Final
+
+from lxml import etree
+
+from pressroom.export.docx.oxml import Element, qn, sub
+
+A4_WIDTH: Final = 11906  # twips
+A4_HEIGHT: Final = 16838
+DEFAULT_MARGIN: Final = 1134  # 2 cm
+
+_PG_SZ: Final = qn("w:pgSz")
+_PG_MAR: Final = qn("w:pgMar")
+_W: Final = qn("w:w")
+_H: Final = qn("w:h")
+_ORIENT: Final = qn("w:orient")
+
+
+def _twips(element: Element | None, attr: str, default: int) -> int:
+    if element is None:
+        return default
+    value = element.get(qn(attr))
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def is_landscape(sect_pr: Element) -> bool:
+    pg_sz = sect_pr.find(_PG_SZ)
+    if pg_sz is None:
+        return False
+    return pg_sz.get(_ORIENT) == "landscape" or _twips(pg_sz, "w:w", 0) > _twips(pg_sz, "w:h", 0)
+
+
+def text_width(sect_pr: Element | None) -> int:
+    """Page width minus left and right margins (and gutter), in twips."""
+    if sect_pr is None:
+        return A4_WIDTH - 2 * DEFAULT_MARGIN
+    page = _twips(sect_pr.find(_PG_SZ), "w:w", A4_WIDTH)
+    margins = sect_pr.find(_PG_MAR)
+    left = _twips(margins, "w:left", DEFAULT_MARGIN)
+    right = _twips(margins, "w:right", DEFAULT_MARGIN)
+    gutter = _twips(margins, "w:gutter", 0)
+    return max(page - left - right - gutter, 1440)
+
+
+def strip_first_page(sect_pr: Element) -> None:
+    """Drop what belongs to a document's first section only: the distinct first page
+    (a cover page), page numbering restarts and the break type."""
+    for tag in ("w:titlePg", "w:pgNumType", "w:type"):
+        for element in sect_pr.findall(qn(tag)):
+            sect_pr.remove(element)
+    for ref in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference")):
+        if ref.get(qn("w:type")) == "first":
+            sect_pr.remove(ref)
+
+
+def oriented(sect_pr: Element, *, landscape: bool, first: bool = False) -> Element:
+    """A copy of ``sect_pr`` on pages of the given orientation. Unless it is the
+    ``first`` section of the document, it has no cover-page header."""
+    result = copy.deepcopy(sect_pr)
+    if not first:
+        strip_first_page(result)
+    pg_sz = result.find(_PG_SZ)
+    if pg_sz is None:
+        pg_sz = etree.SubElement(result, _PG_SZ)
+        pg_sz.set(_W, str(A4_WIDTH))
+        pg_sz.set(_H, str(A4_HEIGHT))
+    if is_landscape(result) != landscape:
+        width, height = pg_sz.get(_W), pg_sz.get(_H)
+        pg_sz.set(_W, height or str(A4_HEIGHT))
+        pg_sz.set(_H, width or str(A4_WIDTH))
+    if landscape:
+        pg_sz.set(_ORIENT, "landscape")
+    elif _ORIENT in pg_sz.attrib:
+        del pg_sz.attrib[_ORIENT]
+    return result
+
+
+def section_break(parent: Element, sect_pr: Element) -> None:
+    """An empty paragraph that ends the current section with ``sect_pr``."""
+    p = etree.SubElement(parent, qn("w:p"))
+    ppr = sub(p, "w:pPr")
+    ppr.append(sect_pr)
+
+
+def governing_section(paragraph: Element, body_sect_pr: Element | None) -> Element | None:
+    """The sectPr that lays out ``paragraph``: the next section break after it, or
+    the body's final one."""
+    for following in paragraph.itersiblings():
+        found = following.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if found is not None:
+            return found
+    return body_sect_pr

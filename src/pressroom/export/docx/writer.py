@@ -1,0 +1,231 @@
+"""The Word writer: a :class:`~pressroom.export.ast.Document` and a Word template
+become one .docx file.
+
+python-docx opens and saves the package and owns parts and relationships; the body
+is built as lxml elements by :mod:`.blocks` (python-docx's own ``add_*`` calls
+rescan the document and would make long exports quadratic).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, Final
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
+
+from pressroom.export import ast
+from pressroom.export.docx import sections
+from pressroom.export.docx.blocks import BlockWriter
+from pressroom.export.docx.body import BodyState, Frame, Relationships
+from pressroom.export.docx.default_template import default_template_bytes, install_styles
+from pressroom.export.docx.images import ImageEmbedder
+from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
+from pressroom.export.docx.oxml import Element, new_container, qn, sub
+from pressroom.export.docx.placeholders import Marker, TemplateRenderer
+from pressroom.export.docx.splice import BodyChunks, mark_body, save_spliced
+from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
+from pressroom.export.docx.tables import close_cell
+from pressroom.export.docx.template_context import TemplateContext
+from pressroom.export.docx.template_files import open_template
+
+FLUSH_EVERY: Final = 64  # top-level blocks between serialisations of the body
+
+ProgressCallback = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+# settings.xml children that must come after w:updateFields (CT_Settings order).
+_AFTER_UPDATE_FIELDS: Final = frozenset(
+    [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+)
+
+
+class ExportCancelled(Exception):
+    """The export was cancelled (``is_cancelled`` answered True at a checkpoint)."""
+
+
+def write_docx(
+    document: ast.Document,
+    out: Path | IO[bytes],
+    *,
+    template: Path | None = None,
+    context: TemplateContext | None = None,
+    progress: ProgressCallback | None = None,
+    is_cancelled: CancelCheck | None = None,
+) -> list[str]:
+    """Write ``document`` as .docx to ``out`` using ``template`` (None: the built-in
+    default template). Returns warnings; raises :class:`ExportCancelled`."""
+    writer = DocxWriter(template, context or TemplateContext(title=document.title))
+    return writer.write(document, out, progress=progress, is_cancelled=is_cancelled)
+
+
+@functools.cache
+def _default_styles() -> bytes:
+    package = docx.Document(io.BytesIO(default_template_bytes()))
+    return bytes(etree.tostring(package.styles.element))
+
+
+class DocxWriter:
+    """One export: opens the template, renders its placeholders, writes the body."""
+
+    def __init__(self, template: Path | None, context: TemplateContext) -> None:
+        self._context = context
+        self._warnings: list[str] = []
+        if template is None:
+            self._package: Any = docx.Document(io.BytesIO(default_template_bytes()))
+        else:
+            self._package = docx.Document(open_template(template.read_bytes()))
+            self._merge_default_styles()
+
+    def write(
+        self,
+        document: ast.Document,
+        out: Path | IO[bytes],
+        *,
+        progress: ProgressCallback | None = None,
+        is_cancelled: CancelCheck | None = None,
+    ) -> list[str]:
+        markers = self._render_placeholders()
+        body = self._package.element.find(qn("w:body"))
+        final_section = body.find(qn("w:sectPr"))
+        content = next((m for m in markers if m.kind == "content"), None)
+        section = (
+            sections.governing_section(content.paragraph, final_section)
+            if content
+            else final_section
+        )
+        blocks = self._block_writer(section)
+        frame = Frame(width=sections.text_width(section))
+        chunks = BodyChunks()
+        container = new_container()
+        total = len(document.blocks)
+        for done, block in enumerate(document.blocks, start=1):
+            if is_cancelled is not None and is_cancelled():
+                raise ExportCancelled
+            blocks.write_block(container, block, frame)
+            if done % FLUSH_EVERY == 0:
+                container = chunks.flush(container)
+            if progress is not None:
+                progress(done, total)
+        chunks.flush(container, keep_last=False)
+        self._mark_content(content, body)
+        self._resolve_includes(markers, blocks, frame)
+        if blocks.section_breaks and final_section is not None:
+            sections.strip_first_page(final_section)
+        self._finish(document)
+        save_spliced(self._package, chunks, out)
+        return [*document.warnings, *self._warnings, *blocks.state.warnings]
+
+    def _merge_default_styles(self) -> None:
+        styles = self._package.styles.element
+        default = etree.fromstring(_default_styles())
+        merge_missing_styles(styles, default)
+
+    def _render_placeholders(self) -> list[Marker]:
+        renderer = TemplateRenderer(self._context, self._warnings)
+        markers = renderer.render(self._package.element.find(qn("w:body")))
+        for rel in list(self._package.part.rels.values()):
+            if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
+                continue
+            furniture_markers = renderer.render(rel.target_part.element)
+            for marker in furniture_markers:
+                self._warnings.append(f"$scroll.{marker.kind} only works in the body")
+        contents = [m for m in markers if m.kind == "content"]
+        for extra in contents[1:]:
+            self._warnings.append("$scroll.content appears more than once; only the first is used")
+            _remove_paragraph(extra.paragraph)
+        return [m for m in markers if m.kind != "content" or m is contents[0]]
+
+    def _block_writer(self, section: Element | None) -> BlockWriter:
+        styles = StyleCatalog(self._package.styles.element)
+        numbering_element = self._package.part.numbering_part.element
+        numbering = ListNumbering(
+            numbering_element,
+            bullet_abstract=abstract_of_style(
+                self._package.styles.element, numbering_element, styles.id("Scroll List Bullet")
+            ),
+            ordered_abstract=abstract_of_style(
+                self._package.styles.element, numbering_element, styles.id("Scroll List Number")
+            ),
+        )
+        state = BodyState(styles=styles, relationships=Relationships(self._package.part))
+        return BlockWriter(state, numbering, ImageEmbedder(state), section)
+
+    def _mark_content(self, marker: Marker | None, body: Element) -> None:
+        """Mark where the body goes: the content marker, else the start of the body."""
+        if marker is not None:
+            mark_body(marker.paragraph)
+            _remove_paragraph(marker.paragraph)
+            return
+        first = next(body.iterchildren(), None)
+        if first is not None:
+            mark_body(first)
+        else:
+            mark_body(body, before=False)
+
+    def _resolve_includes(self, markers: list[Marker], blocks: BlockWriter, frame: Frame) -> None:
+        render = self._context.render_include
+        for marker in markers:
+            if marker.kind != "includepage":
+                continue
+            included = render(marker.argument) if render is not None else None
+            if included is None:
+                self._warnings.append(f"Included page not found: {marker.argument}")
+                included = []
+            container = new_container()
+            blocks.write(container, included, frame)
+            for child in list(container):
+                marker.paragraph.addprevious(child)
+            _remove_paragraph(marker.paragraph)
+
+    def _finish(self, document: ast.Document) -> None:
+        settings = self._package.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            update = etree.Element(qn("w:updateFields"))
+            update.set(qn("w:val"), "true")
+            later = next(
+                (c for c in settings if etree.QName(c).localname in _AFTER_UPDATE_FIELDS), None
+            )
+            if later is not None:
+                later.addprevious(update)
+            else:
+                settings.append(update)
+        self._package.core_properties.title = document.title[:255]
+
+
+def _remove_paragraph(p: Element) -> None:
+    parent = p.getparent()
+    if parent is None:
+        return
+    parent.remove(p)
+    if parent.tag == qn("w:tc"):
+        close_cell(parent) if len(parent) > 1 else sub(parent, "w:p")
+
+
+__all__ = ["DocxWriter", "ExportCancelled", "TemplateContext", "install_styles", "write_docx"]

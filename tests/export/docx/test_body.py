@@ -1,0 +1,178 @@
+"""Headings, paragraphs, inline formatting, links and bookmarks in the written body."""
+
+from __future__ import annotations
+
+from pressroom.export import ast
+from tests.export.docx.conftest import NS, W, WriteDocument
+from tests.export.docx.sample import para, text
+
+
+def test_headings_use_scroll_heading_styles_with_outline_levels(write: WriteDocument) -> None:
+    out = write([ast.Heading(level, [text(f"H{level}")]) for level in range(1, 7)])
+    for level in range(1, 7):
+        (p,) = out.paragraphs_in(f"Scroll Heading {level}")
+        assert out.text(p) == f"H{level}"
+    style = out.styles.xpath(
+        f"//w:style[@w:styleId='{out.style_id('Scroll Heading 2')}']//w:outlineLvl/@w:val",
+        namespaces=NS,
+    )
+    assert style == ["1"]
+
+
+def test_headings_deeper_than_nine_become_bold_paragraphs(write: WriteDocument) -> None:
+    out = write([ast.Heading(12, [text("Very deep")])])
+    (p,) = [p for p in out.xpath("//w:p") if out.text(p) == "Very deep"]
+    assert p.xpath(".//w:rPr/w:b", namespaces=NS)
+    assert out.style_id("Scroll Plain Text") in p.xpath(".//w:pStyle/@w:val", namespaces=NS)
+
+
+def test_heading_bookmarks_and_internal_links_share_sanitised_names(
+    write: WriteDocument,
+) -> None:
+    name = "1. Über die Installation & mehr -- a very long heading anchor name indeed"
+    out = write(
+        [
+            para(ast.Link(ast.InternalTarget(name), [text("see below")])),
+            ast.Heading(1, [text("Install")], bookmarks=[name]),
+        ]
+    )
+    (start,) = out.xpath("//w:bookmarkStart")
+    word_name = start.get(W + "name")
+    assert len(word_name) <= 40
+    assert word_name[0].isalpha()
+    assert all((c.isalnum() and c.isascii()) or c == "_" for c in word_name)
+    (link,) = out.xpath("//w:hyperlink")
+    assert link.get(W + "anchor") == word_name
+    assert out.xpath("//w:bookmarkEnd/@w:id") == [start.get(W + "id")]
+
+
+def test_external_links_are_hyperlinks_with_external_relationships(
+    write: WriteDocument,
+) -> None:
+    url = "https://example.com/docs?a=1&b=2"
+    out = write([para(ast.Link(ast.ExternalTarget(url), [text("docs")]))])
+    (link,) = out.xpath("//w:hyperlink")
+    rel = out.package.part.rels[link.get("{{{}}}id".format(NS["r"]))]
+    assert rel.is_external
+    assert rel.target_ref == url
+    assert out.text(link) == "docs"
+    assert link.xpath(".//w:rStyle/@w:val", namespaces=NS) == [out.style_id("Hyperlink")]
+
+
+def test_unresolved_page_links_become_plain_text_with_a_warning(write: WriteDocument) -> None:
+    out = write([para(ast.Link(ast.PageTarget("Other page"), [text("other")]))])
+    assert not out.xpath("//w:hyperlink")
+    assert "other" in out.text(out.body)
+    assert any("Other page" in w for w in out.warnings)
+
+
+def test_inline_formatting_maps_to_run_properties(write: WriteDocument) -> None:
+    out = write(
+        [
+            para(
+                ast.Styled("strong", [text("b")]),
+                ast.Styled("em", [text("i")]),
+                ast.Styled("underline", [text("u")]),
+                ast.Styled("strike", [text("s")]),
+                ast.Styled("sup", [text("sup")]),
+                ast.Colored("#ff0000", [text("red")]),
+                ast.Styled("code", [text("code")]),
+            )
+        ]
+    )
+    runs = {out.text(r): r for r in out.xpath("//w:r")}
+    assert runs["b"].xpath("w:rPr/w:b", namespaces=NS)
+    assert runs["i"].xpath("w:rPr/w:i", namespaces=NS)
+    assert runs["u"].xpath("w:rPr/w:u/@w:val", namespaces=NS) == ["single"]
+    assert runs["s"].xpath("w:rPr/w:strike", namespaces=NS)
+    assert runs["sup"].xpath("w:rPr/w:vertAlign/@w:val", namespaces=NS) == ["superscript"]
+    assert runs["red"].xpath("w:rPr/w:color/@w:val", namespaces=NS) == ["FF0000"]
+    assert runs["code"].xpath("w:rPr/w:rStyle/@w:val", namespaces=NS) == [
+        out.style_id("Scroll Inline Code")
+    ]
+
+
+def test_mentions_emoticons_dates_status_and_anchors(write: WriteDocument) -> None:
+    out = write(
+        [
+            para(
+                ast.UserMention(username="jdoe", display_name="Jane Doe"),
+                " ",
+                ast.UserMention(username="bob"),
+                ast.Emoticon("smile", "\U0001f642"),
+                ast.Date("2024-05-01"),
+                ast.Status("Done", "Green"),
+                ast.Anchor("here"),
+            )
+        ]
+    )
+    body_text = out.text(out.body)
+    assert "Jane Doe" in body_text
+    assert "bob" in body_text
+    assert "\U0001f642" in body_text
+    assert "01 May 2024" in body_text
+    (status,) = [r for r in out.xpath("//w:r") if "Done" in out.text(r)]
+    assert status.xpath("w:rPr/w:shd/@w:fill", namespaces=NS) == ["E3FCEF"]
+    assert out.xpath("//w:bookmarkStart/@w:name") == ["here"]
+
+
+def test_whitespace_is_preserved_and_control_characters_dropped(write: WriteDocument) -> None:
+    out = write([para("  two leading\x07 spaces ")])
+    (t,) = [t for t in out.xpath("//w:t") if "leading" in (t.text or "")]
+    assert t.text == "  two leading spaces "
+    assert t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+
+
+def test_paragraph_alignment_and_indent(write: WriteDocument) -> None:
+    out = write([ast.Paragraph([text("centred")], align="center", indent=2)])
+    (p,) = [p for p in out.xpath("//w:p") if out.text(p) == "centred"]
+    assert p.xpath("w:pPr/w:jc/@w:val", namespaces=NS) == ["center"]
+    assert p.xpath("w:pPr/w:ind/@w:left", namespaces=NS) == ["900"]
+
+
+def test_blocks_have_their_scroll_styles(write: WriteDocument) -> None:
+    out = write(
+        [
+            ast.BlockQuote([para("quoted")]),
+            ast.Admonition("info", [para("info body")], title="Info title"),
+            ast.Admonition("warning", [para("warn")]),
+            ast.Expand("More", [para("expanded")]),
+            ast.Columns([ast.Column([para("left")]), ast.Column([para("right")])]),
+        ]
+    )
+    assert [out.text(p) for p in out.paragraphs_in("Scroll Quote")] == ["quoted"]
+    assert [out.text(p) for p in out.paragraphs_in("Scroll Info")] == ["Info title", "info body"]
+    assert [out.text(p) for p in out.paragraphs_in("Scroll Warning")] == ["warn"]
+    assert [out.text(p) for p in out.paragraphs_in("Scroll Expand Macro Text")] == ["expanded"]
+    assert [out.text(p) for p in out.paragraphs_in("Scroll Section Column")] == ["left", "right"]
+    (box,) = [t for t in out.xpath("//w:tbl") if "info body" in out.text(t)]
+    assert box.xpath(".//w:tcPr/w:shd/@w:fill", namespaces=NS) == ["DEEBFF"]
+
+
+def test_page_breaks_and_landscape_sections(write: WriteDocument) -> None:
+    out = write(
+        [
+            para("before"),
+            ast.PageBreak(),
+            ast.OrientedSection(True, [para("wide")]),
+            para("after"),
+        ]
+    )
+    assert out.xpath("//w:br[@w:type='page']")
+    sections = out.xpath("//w:sectPr")
+    orientations = [s.xpath("w:pgSz/@w:orient", namespaces=NS) for s in sections]
+    assert orientations == [[], ["landscape"], []]
+    landscape = sections[1].xpath("w:pgSz", namespaces=NS)[0]
+    assert int(landscape.get(W + "w")) > int(landscape.get(W + "h"))
+    assert not sections[1].xpath("w:titlePg", namespaces=NS)
+
+
+def test_unresolved_includes_are_left_out_with_a_warning(write: WriteDocument) -> None:
+    out = write([ast.IncludePage("Elsewhere"), ast.ChildrenList(), para("kept")])
+    assert "kept" in out.text(out.body)
+    assert any("Elsewhere" in w for w in out.warnings)
+
+
+def test_document_without_blocks_still_writes(write: WriteDocument) -> None:
+    out = write([])
+    assert out.xpath("//w:sectPr")
