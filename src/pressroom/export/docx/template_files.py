@@ -14,8 +14,8 @@ from pressroom.export.docx.placeholders import (
     JINJA_TAG,
     SCROLL_PLACEHOLDER,
     merge_split_placeholders,
-    own_text_nodes,
     paragraphs_of,
+    text_segments,
 )
 from pressroom.export.docx.scroll_values import ScrollValues
 from pressroom.export.docx.template_context import TemplateContext
@@ -98,16 +98,24 @@ def _check_part(name: str, xml: bytes) -> tuple[list[str], int]:
     for p in paragraphs_of(root):
         if not merge_split_placeholders(p):
             continue
-        text = "".join(t.text or "" for t in own_text_nodes(p))
-        jinja_source += JINJA_TAG.findall(text)
-        for match in SCROLL_PLACEHOLDER.finditer(text):
-            key = ".".join(part for part in match.group("path").split(".") if part).lower()
-            if key == "content":
-                contents += 1
-            elif key not in _STRUCTURAL and not values.resolve(key, match.group("arg") or "")[0]:
-                problems.append(f"{name}: unknown placeholder {match.group(0)}")
+        for segment in text_segments(p):
+            text = "".join(t.text or "" for t in segment)
+            jinja_source += JINJA_TAG.findall(text)
+            contents += _scroll_problems(name, text, values, problems)
     problems += _jinja_problems(name, "\n".join(jinja_source))
     return problems, contents
+
+
+def _scroll_problems(name: str, text: str, values: ScrollValues, problems: list[str]) -> int:
+    """Report unknown ``$scroll`` names in ``text``; returns its ``$scroll.content`` count."""
+    contents = 0
+    for match in SCROLL_PLACEHOLDER.finditer(text):
+        key = ".".join(part for part in match.group("path").split(".") if part).lower()
+        if key == "content":
+            contents += 1
+        elif key not in _STRUCTURAL and not values.resolve(key, match.group("arg") or "")[0]:
+            problems.append(f"{name}: unknown placeholder {match.group(0)}")
+    return contents
 
 
 def _jinja_problems(name: str, source: str) -> list[str]:

@@ -1,0 +1,293 @@
+"""Word templates: placeholders (Scroll syntax and Jinja, split across runs, in body,
+headers and footers), where content goes, style merging, upload validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from pressroom.export import ast
+from pressroom.export.docx import (
+    Person,
+    TemplateContext,
+    TemplateInvalid,
+    default_template_bytes,
+    validate_template,
+)
+from pressroom.export.docx.template_context import format_java_date
+from tests.export.docx.conftest import NS, WriteDocument
+from tests.export.docx.sample import para
+
+EXPORTED = dt.datetime(2024, 3, 5, 14, 7, 9)
+LIMITS = {"max_bytes": 5_000_000, "max_uncompressed": 50_000_000}
+
+
+def context(**changes: object) -> TemplateContext:
+    values: dict[str, object] = {
+        "title": "Install Guide",
+        "page_id": "557060",
+        "space_key": "DOC",
+        "space_name": "Documentation",
+        "export_date": EXPORTED,
+        "exporter": Person("Ada Lovelace", "ada", "ada@example.com"),
+        "page_properties": {"Owner": "Team Blue"},
+        "version_name": "2.0",
+    }
+    values.update(changes)
+    return TemplateContext(**values)  # type: ignore[arg-type]
+
+
+def split_paragraph(container: object, *pieces: str) -> None:
+    """A paragraph whose text Word stored in several runs."""
+    p = container.add_paragraph()  # type: ignore[attr-defined]
+    for piece in pieces:
+        p.add_run(piece)
+
+
+def make_template(path: Path, *paragraphs: tuple[str, ...], header: tuple[str, ...] = ()) -> Path:
+    document = docx.Document()
+    for pieces in paragraphs:
+        split_paragraph(document, *pieces)
+    if header:
+        section = document.sections[0]
+        section.header.paragraphs[0].text = ""
+        for piece in header:
+            section.header.paragraphs[0].add_run(piece)
+        section.footer.paragraphs[0].add_run("$scroll.spa")
+        section.footer.paragraphs[0].add_run("ce.key")
+    document.save(str(path))
+    return path
+
+
+def body_texts(out: object) -> list[str]:
+    return [out.text(p) for p in out.xpath("//w:body/w:p")]  # type: ignore[attr-defined]
+
+
+def test_split_scroll_placeholders_in_body_header_and_footer(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    template = make_template(
+        tmp_path / "t.docx",
+        ("Title: $scr", "oll.ti", "tle", " (", "$scroll.pageid", ")"),
+        ("By $scroll.exporter.fullName <$scroll.exporter.email>",),
+        ("$scroll.content",),
+        header=("$scroll.", "title", " \u2013 ", "$scroll.space.name"),
+    )
+    out = write([para("Body text")], template=template, context=context())
+    assert body_texts(out) == [
+        "Title: Install Guide (557060)",
+        "By Ada Lovelace <ada@example.com>",
+        "Body text",
+    ]
+    header = out.part("word/header1.xml")
+    assert (
+        "".join(header.xpath("//w:t/text()", namespaces=NS)) == "Install Guide \u2013 Documentation"
+    )
+    footer = out.part("word/footer1.xml")
+    assert "".join(footer.xpath("//w:t/text()", namespaces=NS)) == "DOC"
+    assert out.warnings == []
+
+
+def test_dates_page_properties_and_version_forms(write: WriteDocument, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "t.docx",
+        ('$scroll.exportdate.("yyyy-MM-dd")',),
+        ("$scroll.exportdate(dd.MM.yy HH:mm)",),
+        ("$scroll.exportdate.(\u201cEEEE, d MMMM yyyy\u201d)",),
+        ("$scroll.pageproperty.(Owner) / $scroll.version.name",),
+        ("$scroll.custom.(k15t-scroll-document-versions-for-confluence, version-name)",),
+    )
+    out = write([], template=template, context=context())
+    assert body_texts(out) == [
+        "2024-03-05",
+        "05.03.24 14:07",
+        "Tuesday, 5 March 2024",
+        "Team Blue / 2.0",
+        "2.0",
+    ]
+
+
+def test_unknown_placeholders_stay_literal_and_warn(write: WriteDocument, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "t.docx",
+        ("$scroll.nonsense and $!scroll.modifier.fullName.",),
+        ("{{ no_such_thing }}",),
+    )
+    out = write([], template=template, context=context())
+    assert body_texts(out)[:2] == ["$scroll.nonsense and .", "{{ no_such_thing }}"]
+    assert any("$scroll.nonsense" in w for w in out.warnings)
+    assert any("no_such_thing" in w for w in out.warnings)
+
+
+def test_jinja_expressions_and_paragraph_level_blocks(write: WriteDocument, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "t.docx",
+        (
+            "{{ ti",
+            "tle }} in {{ space.name|upper }}",
+        ),
+        ("{% if version_name %}",),
+        ("Version {{ version_name }}",),
+        ("{% endif %}",),
+        ("{% for label in pagelabels %}",),
+        ("Label {{ label }}",),
+        ("{% endfor %}",),
+        ("Exported {{ exportdate|date('yyyy') }} by {{ exporter.fullName }}",),
+    )
+    out = write([], template=template, context=context(page_labels=["a", "b<c>"]))
+    assert body_texts(out) == [
+        "Install Guide in DOCUMENTATION",
+        "Version 2.0",
+        "Label a",
+        "Label b<c>",
+        "Exported 2024 by Ada Lovelace",
+    ]
+
+
+def test_jinja_is_sandboxed(write: WriteDocument, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "t.docx", ("{{ title.__class__.__mro__[1].__subclasses__() }}",)
+    )
+    out = write([para("content")], template=template, context=context())
+    assert "subclasses" not in " ".join(body_texts(out)).replace("__subclasses__", "")
+    assert "content" in body_texts(out)
+    assert out.warnings
+
+
+def test_content_goes_where_the_marker_is_else_first(write: WriteDocument, tmp_path: Path) -> None:
+    marked = make_template(tmp_path / "m.docx", ("Before",), ("$scroll.", "content"), ("After",))
+    out = write([para("Body")], template=marked, context=context())
+    assert body_texts(out) == ["Before", "Body", "After"]
+    unmarked = make_template(tmp_path / "u.docx", ("Appendix",))
+    out = write([para("Body")], template=unmarked, context=context())
+    assert body_texts(out) == ["Body", "Appendix"]
+
+
+def test_include_page_placeholder_renders_that_page(write: WriteDocument, tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "t.docx", ("$scroll.includepage.(DOC:Legal notice)",), ("$scroll.content",)
+    )
+    asked: list[str] = []
+
+    def render(reference: str) -> list[ast.Block] | None:
+        asked.append(reference)
+        return [para("Legal text")]
+
+    out = write([para("Body")], template=template, context=context(render_include=render))
+    assert asked == ["DOC:Legal notice"]
+    assert body_texts(out) == ["Legal text", "Body"]
+
+
+def test_template_styles_win_and_missing_ones_are_merged(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    document = docx.Document()
+    code_style = document.styles.add_style("Scroll Code", 1)
+    code_style.font.name = "Courier New"
+    document.add_paragraph("$scroll.content")
+    path = tmp_path / "styled.docx"
+    document.save(str(path))
+    out = write(
+        [ast.CodeBlock("x = 1"), ast.Admonition("info", [para("i")])],
+        template=path,
+        context=context(),
+    )
+    code_id = out.style_id("Scroll Code")
+    (style,) = out.styles.xpath(f"//w:style[@w:styleId='{code_id}']", namespaces=NS)
+    assert style.xpath(".//w:rFonts/@w:ascii", namespaces=NS) == ["Courier New"]
+    assert out.paragraphs_in("Scroll Code")
+    assert out.paragraphs_in("Scroll Info")
+    assert out.style_id("Scroll Heading 1")
+
+
+def test_dotx_templates_open(write: WriteDocument, tmp_path: Path) -> None:
+    source = make_template(tmp_path / "t.docx", ("$scroll.title",))
+    dotx = tmp_path / "t.dotx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(dotx, "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry)
+            if entry.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            dst.writestr(entry, data)
+    out = write([], template=dotx, context=context())
+    assert body_texts(out) == ["Install Guide"]
+
+
+def test_default_template_cover_page(write: WriteDocument) -> None:
+    out = write([para("Body")], context=context())
+    texts = body_texts(out)
+    assert texts[0] == "Install Guide"
+    assert texts[1] == "Documentation"
+    assert "Exported on 5 March 2024" in texts[2]
+    assert "Ada Lovelace" in texts[2]
+    assert "Body" in texts
+    assert out.warnings == []
+
+
+def test_java_date_patterns() -> None:
+    moment = dt.datetime(2024, 12, 1, 9, 5, 3)
+    assert format_java_date(moment, "yyyy-MM-dd'T'HH:mm:ss") == "2024-12-01T09:05:03"
+    assert format_java_date(moment, "d MMM yy, h:mm a") == "1 Dec 24, 9:05 AM"
+    assert format_java_date(moment, "EEE 'o''clock'") == "Sun o'clock"
+
+
+# ---------------------------------------------------------------------------
+# Validation of uploads
+# ---------------------------------------------------------------------------
+
+
+def test_valid_templates_pass() -> None:
+    assert validate_template(default_template_bytes(), **LIMITS) == []
+
+
+def test_not_a_zip_is_invalid() -> None:
+    with pytest.raises(TemplateInvalid, match="not a zip"):
+        validate_template(b"%PDF-1.4 not a docx", **LIMITS)
+
+
+def test_zip_without_document_is_invalid() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(TemplateInvalid, match=r"word/document\.xml"):
+        validate_template(buffer.getvalue(), **LIMITS)
+
+
+def test_zip_bombs_are_invalid() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/bomb.bin", b"\0" * 60_000_000)
+    data = buffer.getvalue()
+    assert len(data) < 200_000
+    with pytest.raises(TemplateInvalid, match="unpacks to more than"):
+        validate_template(data, **LIMITS)
+    with pytest.raises(TemplateInvalid, match="zip bomb"):
+        validate_template(data, max_bytes=5_000_000, max_uncompressed=10**9)
+
+
+def test_oversized_uploads_are_invalid() -> None:
+    with pytest.raises(TemplateInvalid, match="larger than"):
+        validate_template(b"x" * 100, max_bytes=10, max_uncompressed=100)
+
+
+def test_placeholder_problems_are_reported(tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path / "t.docx",
+        ("$scroll.content",),
+        (
+            "$scroll.con",
+            "tent",
+        ),
+        ("{% if title %}",),
+        ("$scroll.bogus",),
+    )
+    problems = validate_template(template.read_bytes(), **LIMITS)
+    assert any("appears 2 times" in p for p in problems)
+    assert any("Jinja syntax error" in p for p in problems)
+    assert any("$scroll.bogus" in p for p in problems)
