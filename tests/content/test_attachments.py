@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,14 @@ from PIL import Image
 from pressroom.auth.identity import Identity
 from pressroom.bootstrap import bootstrap
 from pressroom.config import Settings
-from pressroom.content.attachments import add_attachment, receive_file
+from pressroom.content.attachments import (
+    add_attachment,
+    find_attachment_file,
+    receive_file,
+    update_attachment_data,
+)
 from pressroom.db import Database
+from pressroom.errors import Conflict
 from tests.conftest import create_page, create_space
 
 XSRF = {"X-Atlassian-Token": "no-check"}
@@ -387,3 +394,44 @@ def test_purging_an_attachment_removes_its_files(
     purged = client.delete(f"/rest/api/content/{item['id']}", params={"status": "trashed"})
     assert purged.status_code == 204
     assert files_under(settings.attachments_dir) == set()
+
+
+def test_concurrent_new_versions_each_keep_their_own_bytes(
+    settings: Settings, db: Database, client: TestClient, page: dict
+) -> None:
+    item = upload(client, page["id"], ("race.txt", b"v1", "text/plain")).json()["results"][0]
+    admin = Identity(user_id=1, username="admin", is_admin=True)
+    saved: dict[int, bytes] = {}
+    conflicts: list[Conflict] = []
+    start = threading.Barrier(6)
+
+    def new_version(writer: int) -> None:
+        payload = f"writer {writer}".encode()
+        incoming = receive_file(settings, "race.txt", io.BytesIO(payload), "text/plain")
+        start.wait()
+        try:
+            with db.write() as session:
+                attachment = update_attachment_data(
+                    session, admin, settings, int(item["id"]), incoming
+                )
+                number = attachment.version
+            saved[number] = payload
+        except Conflict as exc:
+            conflicts.append(exc)
+        finally:
+            incoming.discard()
+
+    threads = [threading.Thread(target=new_version, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(saved) + len(conflicts) == 6
+    assert sorted(saved) == list(range(2, 2 + len(saved)))
+    with db.read() as session:
+        for number, payload in saved.items():
+            stored = find_attachment_file(
+                session, admin, settings, int(page["id"]), "race.txt", number
+            )
+            assert stored.path.read_bytes() == payload
+    assert len(files_under(settings.attachments_dir)) == 1 + len(saved)

@@ -177,12 +177,17 @@ async def create_attachments(
 ) -> dict[str, Any]:
     """Add one or more attachments. A name already on the page is a 400, unless
     ``allowDuplicated=true``: then the file becomes that attachment's new version."""
-    save = save_attachment if allowDuplicated else add_attachment
 
     def save_one(
         session: Session, incoming: IncomingFile, comment: str | None, minor: bool
     ) -> Content:
-        return save(session, identity, settings, content_id, incoming, comment or "", minor)
+        if allowDuplicated:
+            return save_attachment(
+                session, identity, settings, content_id, incoming, comment, minor
+            )
+        return add_attachment(
+            session, identity, settings, content_id, incoming, comment or "", minor
+        )
 
     results = await _upload(request, db, identity, base, save_one)
     return list_json(results, 0, len(results), base, None)
