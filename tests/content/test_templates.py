@@ -352,3 +352,12 @@ def test_deleting_a_space_deletes_its_template_rows(
         session.delete(space)
     with db.read() as session:
         assert session.scalars(select(WordTemplate)).all() == []
+
+
+def test_a_lost_file_is_reported(store: TemplateStore, admin: Identity, db: Database) -> None:
+    template_id = store.upload(admin, upload()).info.id
+    (store.files.root / f"{template_id}.docx").unlink()
+    with pytest.raises(NotFound, match="missing on the server"):
+        store.download(admin, template_id)
+    with db.read() as session, pytest.raises(NotFound, match="missing on the server"):
+        resolve_template(session, template_id, home=store.home)

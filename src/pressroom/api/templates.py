@@ -7,7 +7,6 @@ Word Exporter, as its UI and public scripts use them.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated, Any, BinaryIO
 from urllib.parse import quote
 
@@ -16,6 +15,7 @@ from fastapi.responses import FileResponse, Response
 
 from pressroom.api.confluence_json import iso
 from pressroom.api.deps import DbDep, IdentityDep, OriginDep, SettingsDep
+from pressroom.api.downloads import content_disposition
 from pressroom.content.templates import (
     DOCX_MEDIA_TYPE,
     SavedTemplate,
@@ -88,16 +88,6 @@ def template_information_json(info: TemplateInfo, base: str) -> JSON:
 
 def saved_json(saved: SavedTemplate, base: str) -> JSON:
     return {**template_information_json(saved.info, base), "warnings": saved.warnings}
-
-
-def content_disposition(file_name: str) -> str:
-    """RFC 6266: an ASCII ``filename`` for old clients, the exact name in ``filename*``."""
-    ascii_name = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode()
-    fallback = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in ascii_name)
-    return (
-        f'attachment; filename="{fallback.strip() or "template.docx"}"; '
-        f"filename*=UTF-8''{quote(file_name, safe='')}"
-    )
 
 
 def read_upload(file: BinaryIO, limit: int) -> bytes:

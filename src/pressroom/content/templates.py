@@ -152,6 +152,16 @@ class TemplateFiles:
             raise ValueError(f"not a template file id: {template_id!r}")
         return self.root / f"{template_id}.docx"
 
+    def existing(self, template_id: str) -> Path:
+        """The file of an uploaded template; NotFound when the home lost it."""
+        path = self.path_of(template_id)
+        if not path.is_file():
+            raise NotFound(
+                f"The file of template {template_id} is missing on the server. Upload it "
+                "again (PUT) or ask an administrator to restore the home directory."
+            )
+        return path
+
     def stage(self, data: bytes) -> Path:
         """``data`` written and synced under a temporary name beside its final place."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -288,14 +298,11 @@ class TemplateStore:
     def download(self, identity: Identity, template_id: str) -> tuple[TemplateInfo, Path]:
         """The template and its file, for a download."""
         _require_login(identity, "download templates")
+        if (builtin := self._builtin(template_id)) is not None:
+            return _builtin_info(builtin), self.files.builtin_path(builtin)
         with self.db.read() as session:
-            ref = resolve_template(
-                session, template_id, home=self.home, identity=identity, exporter=self.exporter
-            )
-            builtin = self._builtin(template_id)
-            if builtin is not None:
-                return _builtin_info(builtin), ref.path
-            return _info(self._visible_row(session, identity, template_id)), ref.path
+            template = self._visible_row(session, identity, template_id)
+            return _info(template), self.files.existing(template.id)
 
     def delete(self, identity: Identity, template_id: str) -> None:
         _require_login(identity, "delete templates")
@@ -380,13 +387,7 @@ def resolve_template(
     if builtin is not None and builtin.exporter == exporter:
         return TemplateRef(builtin.id, builtin.name, files.builtin_path(builtin))
     template = find_template(session, template_id, exporter, identity)
-    path = files.path_of(template.id)
-    if not path.is_file():
-        raise NotFound(
-            f"The file of template {template_id} is missing on the server. "
-            "Upload it again (PUT) or ask an administrator to restore the home directory."
-        )
-    return TemplateRef(template.id, template.name, path)
+    return TemplateRef(template.id, template.name, files.existing(template.id))
 
 
 def find_template(
