@@ -272,6 +272,7 @@ def default_template_bytes() -> bytes:
     section.header_distance = section.footer_distance = Twips(709)
     section.different_first_page_header_footer = True
     _header_and_footer(section)
+    _compatibility_15(document.settings.element)
     _body(document)
     properties = document.core_properties
     properties.title, properties.author, properties.comments = "", "Pressroom", ""
@@ -296,15 +297,32 @@ def _header_and_footer(section: Any) -> None:
     header = section.header.paragraphs[0]
     header.style = "header"
     fields.running_header(header._p, "Scroll Heading 1")
-    header.add_run("\t\t$scroll.title")
+    _right_tab(header._p)
+    header.add_run("$scroll.title")
     footer = section.footer.paragraphs[0]
     footer.style = "footer"
-    footer.add_run("$scroll.space.name\t\tPage ")
+    footer.add_run("$scroll.space.name")
+    _right_tab(footer._p)
+    footer.add_run("Page ")
     fields.page_number(footer._p)
     footer.add_run(" of ")
     fields.page_count(footer._p)
     for cover in (section.first_page_header, section.first_page_footer):
         cover.paragraphs[0].style = "Normal"  # no header rule on the cover page
+
+
+def _right_tab(p: Element) -> None:
+    """A tab to the right margin whatever the page width (landscape sections too)."""
+    tab = sub(sub(p, "w:r"), "w:ptab", relativeTo="margin", alignment="right")
+    tab.set(qn("w:leader"), "none")
+
+
+def _compatibility_15(settings: Element) -> None:
+    """Word 2013+ layout: tables line up with the text margin instead of sticking
+    out by their cell padding."""
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
 
 def _body(document: Any) -> None:

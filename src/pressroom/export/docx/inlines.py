@@ -196,7 +196,7 @@ class InlineWriter:
             sub(rpr, "w:bdr", "single", sz="4", space="0", color=text_colour)
         else:
             shading(rpr, fill)
-        add_text(r, f"\u00a0{status.title}\u00a0")
+        add_text(r, f"\u00a0{status.title.replace(' ', chr(0xA0))}\u00a0")
 
     def _format_date(self, iso: str) -> str:
         try:

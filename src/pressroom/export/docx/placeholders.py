@@ -35,7 +35,10 @@ _JINJA_BLOCK_ONLY: Final = re.compile(r"^\s*(\{%.*?%\})\s*$", re.S)
 _JINJA_PI: Final = "pressroom-jinja"
 _W_T: Final = qn("w:t")
 _W_P: Final = qn("w:p")
-_BOUNDARIES: Final = (_W_T, *(qn(f"w:{tag}") for tag in ("br", "cr", "tab", "fldChar", "drawing")))
+_BOUNDARIES: Final = (
+    _W_T,
+    *(qn(f"w:{tag}") for tag in ("br", "cr", "tab", "ptab", "fldChar", "drawing")),
+)
 _SMART_QUOTES: Final = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
 _SAFE_PARSER: Final = etree.XMLParser(

@@ -88,7 +88,7 @@ class ScrollValues:
     def jinja_variables(self) -> dict[str, Any]:
         """Names for ``{{ ... }}``: flat (``title``, ``exportdate``) and under ``scroll``."""
         context = self._context
-        people = {role: _person_dict(getattr(context, role)) for role in _PEOPLE}
+        people = {role: PersonView(getattr(context, role)) for role in _PEOPLE}
         flat: dict[str, Any] = {
             "title": context.title,
             "pageid": context.page_id,
@@ -115,10 +115,18 @@ class ScrollValues:
         return {**flat, "scroll": dict(flat)}
 
 
-def _person_dict(person: Person | None) -> dict[str, str]:
-    if person is None:
-        return {"fullName": "", "name": "", "email": ""}
-    return {"fullName": person.full_name, "name": person.name, "email": person.email}
+class PersonView:
+    """A person as Jinja shows it: ``{{ creator }}`` is the full name,
+    ``{{ creator.email }}`` and the rest as in Scroll's syntax."""
+
+    def __init__(self, person: Person | None) -> None:
+        person = person or Person()
+        self.fullName = person.full_name
+        self.name = person.name
+        self.email = person.email
+
+    def __str__(self) -> str:
+        return self.fullName
 
 
 def _str(value: object) -> str | None:
