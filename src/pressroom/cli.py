@@ -6,9 +6,12 @@ from typing import Annotated
 
 import typer
 
+from pressroom.auth.commands import token_cli, user_cli
 from pressroom.config import Settings
 
 cli = typer.Typer(help="Pressroom: documentation export server.", no_args_is_help=True)
+cli.add_typer(user_cli, name="user")
+cli.add_typer(token_cli, name="token")
 
 
 @cli.command()

@@ -1,15 +1,30 @@
 """Imports every model module so that ``Base.metadata`` knows all tables."""
 
-from pressroom.auth.models import SpacePermission, User
+from pressroom.auth.models import (
+    AccessToken,
+    AuditEvent,
+    Group,
+    LoginFailure,
+    LoginSession,
+    ServerSetting,
+    SpacePermission,
+    User,
+)
 from pressroom.content.models import Content, ContentVersion, Label, Space
 from pressroom.content.template_models import WordTemplate
 from pressroom.jobs.models import ExportJob
 
 __all__ = [
+    "AccessToken",
+    "AuditEvent",
     "Content",
     "ContentVersion",
     "ExportJob",
+    "Group",
     "Label",
+    "LoginFailure",
+    "LoginSession",
+    "ServerSetting",
     "Space",
     "SpacePermission",
     "User",

@@ -8,10 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from pressroom.api.urls import origin
-from pressroom.auth.credential_cache import CredentialCache
-from pressroom.auth.identity import ANONYMOUS, Identity, authenticate_password, parse_basic
+from pressroom.auth.authenticate import Authenticator, Credentials
+from pressroom.auth.cookies import SESSION_COOKIE, request_clock
+from pressroom.auth.identity import Identity
+from pressroom.clock import Clock
 from pressroom.config import Settings
 from pressroom.db import Database
+from pressroom.errors import NotAuthenticated, PermissionDenied
 
 MAX_LIMIT = 200
 
@@ -26,22 +29,51 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the peer, or, behind trusted proxies, the nearest untrusted
+    address of X-Forwarded-For."""
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else ""
+    if peer not in settings.trusted_proxies:
+        return peer
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    for address in reversed([part for part in forwarded if part]):
+        if address not in settings.trusted_proxies:
+            return address[:64]
+    return peer
+
+
+def get_clock(request: Request) -> Clock:
+    return request_clock(request)
+
+
 def get_identity(request: Request, db: Annotated[Database, Depends(get_db)]) -> Identity:
-    """The caller from HTTP Basic credentials, else anonymous."""
-    header = request.headers.get("authorization")
-    if not header:
-        return ANONYMOUS
-    credentials = parse_basic(header)
-    if credentials is None:
-        return ANONYMOUS
-    cache: CredentialCache = request.app.state.credential_cache
-    known = cache.get(*credentials)
-    if known is not None:
-        return known
-    with db.read() as session:
-        identity = authenticate_password(session, *credentials)
-    cache.put(*credentials, identity)
+    """The caller, from a bearer token, HTTP Basic, URL parameters or the session cookie."""
+    authenticator = Authenticator(db, request.app.state.credential_cache, request_clock(request)())
+    settings = authenticator.load_settings()
+    request.state.basic_auth_enabled = settings.basicAuthEnabled
+    query = request.query_params
+    credentials = Credentials(
+        address=client_address(request),
+        authorization=request.headers.get("authorization"),
+        url_username=query.get("os_username"),
+        url_password=query.get("os_password"),
+        session_token=request.cookies.get(SESSION_COOKIE),
+    )
+    identity = authenticator.identify(credentials, settings)
+    if identity.method == "session" and not identity.anonymous:
+        _refuse_cross_site(request)
     return identity
+
+
+def _refuse_cross_site(request: Request) -> None:
+    """A cookie-authenticated change must come from our own pages (SameSite=Lax already
+    keeps the cookie off most cross-site requests; this closes the rest)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get("origin")
+    if sent and sent != "null" and sent.rstrip("/") != origin(request):
+        raise PermissionDenied("Cross-site requests may not use the session cookie.")
 
 
 def get_origin(request: Request) -> str:
@@ -66,3 +98,23 @@ IdentityDep = Annotated[Identity, Depends(get_identity)]
 OriginDep = Annotated[str, Depends(get_origin)]
 PagingDep = Annotated[Paging, Depends(get_paging)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+AddressDep = Annotated[str, Depends(client_address)]
+
+
+def require_user(identity: IdentityDep) -> Identity:
+    if identity.anonymous:
+        raise NotAuthenticated("Log in first: this needs a user account.")
+    return identity
+
+
+def require_admin(identity: IdentityDep) -> Identity:
+    if identity.anonymous:
+        raise NotAuthenticated("Log in as an administrator.")
+    if not identity.is_admin:
+        raise PermissionDenied("Only administrators may do this.")
+    return identity
+
+
+UserDep = Annotated[Identity, Depends(require_user)]
+AdminDep = Annotated[Identity, Depends(require_admin)]

@@ -11,14 +11,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from pressroom.auth.identity import Identity
-
 
 class CredentialCache:
-    """Maps a keyed hash of (username, password) to the identity it proved.
+    """Maps a keyed hash of (username, password) to the password hash it was verified
+    against. The caller compares that with the user's current hash, so a password changed
+    on any node ends the entry; entries also expire after ``ttl`` seconds.
 
-    Only the HMAC is kept, never the password; entries expire after ``ttl`` seconds
-    and the whole cache is dropped whenever a user's password or status changes.
+    Only the HMAC of the password is kept, never the password itself.
     """
 
     def __init__(
@@ -31,29 +30,30 @@ class CredentialCache:
         self._ttl = ttl
         self._capacity = capacity
         self._clock = clock
-        self._entries: OrderedDict[bytes, tuple[float, Identity]] = OrderedDict()
+        self._entries: OrderedDict[bytes, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def _digest(self, username: str, password: str) -> bytes:
         message = username.encode() + b"\x00" + password.encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
-    def get(self, username: str, password: str) -> Identity | None:
+    def get(self, username: str, password: str) -> str | None:
+        """The password hash this pair was verified against, if remembered."""
         digest = self._digest(username, password)
         with self._lock:
             entry = self._entries.get(digest)
             if entry is None:
                 return None
-            expires, identity = entry
+            expires, stamp = entry
             if expires < self._clock():
                 del self._entries[digest]
                 return None
-            return identity
+            return stamp
 
-    def put(self, username: str, password: str, identity: Identity) -> None:
+    def put(self, username: str, password: str, password_hash: str) -> None:
         digest = self._digest(username, password)
         with self._lock:
-            self._entries[digest] = (self._clock() + self._ttl, identity)
+            self._entries[digest] = (self._clock() + self._ttl, password_hash)
             self._entries.move_to_end(digest)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)

@@ -1,77 +1,88 @@
-"""Who is asking: resolving credentials to a user, and what that user may see."""
+"""Who is asking, and which spaces that caller may view and export."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from pressroom.auth.models import SpacePermission, User
-from pressroom.auth.passwords import verify_password
-from pressroom.errors import NotAuthenticated
+from pressroom.auth.models import Group, SpacePermission, User, group_members
 
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """The caller: a user, or anonymous (``user_id`` None)."""
+    """The caller: a user, or anonymous (``user_id`` None).
+
+    ``session_key`` identifies the caller's anonymous browser session, when there is one
+    (see ``pressroom.auth.sessions.ensure_anonymous_session``); ``method`` says how the
+    caller authenticated: session, basic, url, token, or empty for anonymous.
+    """
 
     user_id: int | None = None
     username: str | None = None
     is_admin: bool = False
     session_key: str | None = None
+    method: str = ""
 
     @property
     def anonymous(self) -> bool:
         return self.user_id is None
 
     @classmethod
-    def of(cls, user: User) -> Identity:
-        return cls(user_id=user.id, username=user.username, is_admin=user.is_admin)
+    def of(cls, user: User, method: str = "") -> Identity:
+        return cls(user_id=user.id, username=user.username, is_admin=user.is_admin, method=method)
 
 
 ANONYMOUS = Identity()
 
 
-def parse_basic(header: str) -> tuple[str, str] | None:
-    """``Basic base64(user:password)`` → (user, password); None when not Basic."""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise NotAuthenticated(
-            "The Basic credentials are not valid base64 of user:password."
-        ) from exc
-    username, sep, password = decoded.partition(":")
-    if not sep:
-        raise NotAuthenticated("The Basic credentials must have the form user:password.")
-    return username, password
+def _subjects(identity: Identity) -> ColumnElement[bool]:
+    """The grant rows that apply to the caller: anonymous grants (a logged-in user never
+    sees less than a visitor), the user's own grants and those of the user's groups."""
+    anonymous = SpacePermission.subject_type == "anonymous"
+    if identity.anonymous:
+        return anonymous
+    groups = (
+        select(Group.name)
+        .join(group_members, group_members.c.group_id == Group.id)
+        .where(group_members.c.user_id == identity.user_id)
+    )
+    return or_(
+        anonymous,
+        and_(
+            SpacePermission.subject_type == "user",
+            SpacePermission.subject_name == identity.username,
+        ),
+        and_(SpacePermission.subject_type == "group", SpacePermission.subject_name.in_(groups)),
+    )
 
 
-def authenticate_password(session: Session, username: str, password: str) -> Identity:
-    user = session.scalar(select(User).where(User.username == username))
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.active:
-        raise NotAuthenticated("The username or password is wrong.")
-    return Identity.of(user)
+def _granted(session: Session, identity: Identity, permission: str) -> set[int]:
+    statement = select(SpacePermission.space_id).where(
+        SpacePermission.permission == permission, _subjects(identity)
+    )
+    return set(session.scalars(statement))
 
 
 def visible_space_ids(session: Session, identity: Identity) -> set[int] | None:
-    """Ids of the spaces the caller may view; None means every space."""
-    if not identity.anonymous:
+    """Ids of the spaces the caller may view; None means every space (administrators)."""
+    if identity.is_admin:
         return None
-    rows = session.scalars(
-        select(SpacePermission.space_id).where(
-            SpacePermission.subject_type == "anonymous", SpacePermission.permission == "view"
-        )
-    )
-    return set(rows)
+    return _granted(session, identity, "view")
 
 
 def can_view_space(session: Session, identity: Identity, space_id: int) -> bool:
     visible = visible_space_ids(session, identity)
     return visible is None or space_id in visible
+
+
+def can_export_space(session: Session, identity: Identity, space_id: int) -> bool:
+    """Export needs both grants: view and export (administrators may do anything)."""
+    if identity.is_admin:
+        return True
+    statement = select(SpacePermission.permission).where(
+        SpacePermission.space_id == space_id, _subjects(identity)
+    )
+    granted = set(session.scalars(statement))
+    return {"view", "export"} <= granted

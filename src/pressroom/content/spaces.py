@@ -57,9 +57,16 @@ def create_space(
     if session.scalar(select(Space.id).where(func.lower(Space.key) == key.lower())):
         raise Conflict(f"A space with key {key} already exists.")
     space = Space(key=key, name=name.strip(), description=description, creator_id=identity.user_id)
-    if anonymous_view:
-        space.permissions.append(SpacePermission(subject_type="anonymous", permission="view"))
-        space.permissions.append(SpacePermission(subject_type="anonymous", permission="export"))
+    for permission in ("view", "export"):
+        space.permissions.append(
+            SpacePermission(
+                subject_type="user", subject_name=identity.username, permission=permission
+            )
+        )
+        if anonymous_view:
+            space.permissions.append(
+                SpacePermission(subject_type="anonymous", permission=permission)
+            )
     session.add(space)
     session.flush()
     return space
