@@ -140,7 +140,14 @@ def test_download_returns_the_bytes_whatever_the_client_accepts(
     assert disposition.startswith("inline; ")
     assert "filename*=UTF-8''Sch%C3%A9ma%201.png" in disposition
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert "etag" in response.headers
+    cached = client.get(
+        item["_links"]["download"], headers={"If-None-Match": response.headers["etag"]}
+    )
+    assert cached.status_code == 304
+    assert cached.content == b""
+    head = client.head(item["_links"]["download"])
+    assert head.status_code == 200
+    assert head.headers["content-length"] == str(len(PNG))
 
 
 def test_media_type_comes_from_the_bytes_or_the_name_when_the_client_is_vague(

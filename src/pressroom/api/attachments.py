@@ -32,6 +32,7 @@ from pressroom.db import Database
 from pressroom.errors import (
     InvalidInput,
     NotAuthenticated,
+    NotFound,
     PermissionDenied,
     UnsupportedMediaType,
 )
@@ -271,6 +272,7 @@ async def _new_version(
 def download_attachment(
     content_id: int,
     filename: str,
+    request: Request,
     db: DbDep,
     identity: IdentityDep,
     settings: SettingsDep,
@@ -279,16 +281,34 @@ def download_attachment(
     """The bytes of an attachment (current version, or ``version``), whatever ``Accept`` says."""
     with db.read() as session:
         stored = find_attachment_file(session, identity, settings, content_id, filename, version)
-    return _file_response(stored)
+    response = _file_response(stored)
+    if _etag_matches(request.headers.get("if-none-match"), response.headers["etag"]):
+        kept = {name: response.headers[name] for name in ("etag", "last-modified", "cache-control")}
+        return Response(status_code=304, headers=kept)
+    return response
 
 
 def _file_response(stored: StoredFile) -> FileResponse:
+    try:
+        status = stored.path.stat()
+    except FileNotFoundError as exc:  # purged since the row was read
+        raise NotFound("This attachment was deleted a moment ago.") from exc
     inline = stored.media_type in INLINE_MEDIA_TYPES
     headers = {
         "Content-Disposition": content_disposition(
             stored.filename, "inline" if inline else "attachment"
         ),
+        "Cache-Control": "private, no-cache",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    return FileResponse(stored.path, media_type=stored.media_type, headers=headers)
+    return FileResponse(
+        stored.path, media_type=stored.media_type, headers=headers, stat_result=status
+    )
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
