@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from pressroom.auth.commands import token_cli, user_cli
+from pressroom.client.command import export_command
 from pressroom.config import Settings
 
 cli = typer.Typer(help="Pressroom: documentation export server.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
 cli.add_typer(token_cli, name="token")
+cli.command("export")(export_command)
 
 
 @cli.command()
