@@ -15,6 +15,7 @@ from pressroom.api import (
     exporter,
     labels,
     login,
+    openapi_docs,
     pat,
     search,
     space_permissions,
@@ -47,12 +48,13 @@ def create_app(
     Export jobs go to the queue; workers (``pressroom worker``) render them."""
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
-    sweeper = Sweeper(settings, database, clock, interval=sweep_interval)
-    webhooks = WebhookDispatcher(database, WebhookPolicy(settings.webhook_allow), clock)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         bootstrap(settings, database)
+        sweeper = Sweeper(settings, database, clock, interval=sweep_interval)
+        webhooks = WebhookDispatcher(database, WebhookPolicy(settings.webhook_allow), clock)
+        app.state.webhooks = webhooks
         sweeper.start()
         webhooks.start()
         yield
@@ -72,7 +74,6 @@ def create_app(
     app.state.credential_cache = CredentialCache()
     app.state.clock = clock
     app.state.queue = build_export_queue(settings, database, clock)
-    app.state.webhooks = webhooks
     install_error_handlers(app)
     for module in (
         system,
@@ -88,6 +89,7 @@ def create_app(
         pat,
         admin,
         space_permissions,
+        openapi_docs,
     ):
         app.include_router(module.router)
     app.add_middleware(

@@ -35,6 +35,7 @@ from pressroom.content.documents import (
 from pressroom.content.models import Content
 from pressroom.db import Database
 from pressroom.errors import InvalidInput, UnsupportedMediaType
+from pressroom.ids import parse_content_id
 
 router = APIRouter(prefix="/rest/api/content", tags=["content"])
 
@@ -52,8 +53,9 @@ class ContentRef(BaseModel):
     id: int | StrictStr
 
     def numeric_id(self) -> int:
-        if isinstance(self.id, int) or self.id.isdigit():
-            return int(self.id)
+        parsed = self.id if isinstance(self.id, int) else parse_content_id(self.id)
+        if parsed is not None:
+            return parsed
         raise InvalidInput(f"The ancestor id '{self.id}' is not a numeric content id.")
 
 

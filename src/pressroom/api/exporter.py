@@ -14,15 +14,24 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 from pressroom.api.deps import DbDep, IdentityDep, SettingsDep
 from pressroom.api.downloads import content_disposition
-from pressroom.api.errors import error_response
+from pressroom.api.errors import describe_validation, error_response
 from pressroom.api.urls import origin
 from pressroom.auth.cookies import ensure_anonymous_session
 from pressroom.auth.identity import Identity
 from pressroom.errors import InvalidInput, NotFound
+from pressroom.ids import MAX_CONTENT_ID, parse_content_id
 from pressroom.jobs.lifecycle import (
     ARTIFACTS_PATHS,
     ExportRequest,
@@ -62,7 +71,7 @@ class ExportParameters(BaseModel):
     @field_validator("pageId")
     @classmethod
     def _numeric_page(cls, value: str | int) -> str | int:
-        if isinstance(value, str) and not value.strip().isdigit():
+        if isinstance(value, str) and parse_content_id(value) is None:
             raise ValueError("pageId must be the numeric id of a page or blog post")
         return value
 
@@ -74,9 +83,9 @@ class ExportParameters(BaseModel):
         return value
 
     def to_request(self, exporter: str, synchronous: bool = False) -> ExportRequest:
-        page_id = int(self.pageId)
-        if not 0 < page_id < 2**62:
-            raise InvalidInput("pageId is out of range.")
+        page_id = self.pageId if isinstance(self.pageId, int) else parse_content_id(self.pageId)
+        if page_id is None or not 0 < page_id < MAX_CONTENT_ID:
+            raise InvalidInput("pageId must be the numeric id of a page or blog post.")
         return ExportRequest(
             exporter=exporter,
             page_id=page_id,
@@ -89,6 +98,15 @@ class ExportParameters(BaseModel):
             webhook_url=self.webhookUrl,
             synchronous=synchronous,
         )
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``message`` says what went wrong and what to do."""
+
+    statusCode: int  # noqa: N815
+    message: str
+    reason: str | None = None
+    data: dict[str, Any] | None = None
 
 
 class JobCreated(BaseModel):
@@ -106,17 +124,20 @@ class JobStatus(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {
-        "description": text,
-        "content": {"application/json": {"example": {"statusCode": code, "message": text}}},
-    }
+    code: {"description": text, "model": ErrorBody}
     for code, text in {
-        400: "A parameter is missing or not allowed",
+        400: "A parameter is missing or not allowed; the message says which",
         401: "Not authenticated",
-        403: "Not allowed",
+        403: "Authenticated, but not allowed to export from this space",
         404: "Unknown or invisible page, template or job",
-        429: "Too many jobs are queued (see Retry-After)",
+        429: "Too many jobs are queued; see Retry-After",
     }.items()
+}
+DOCX_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The exported Word file",
+        "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    }
 }
 
 
@@ -178,7 +199,9 @@ def cancel_export(job_id: str, request: Request, db: DbDep, identity: IdentityDe
 
 
 @router.get(
-    f"{WORD_ARTIFACTS}/{{job_id}}/{{file_name}}", responses=ERRORS, response_class=FileResponse
+    f"{WORD_ARTIFACTS}/{{job_id}}/{{file_name}}",
+    responses={**DOCX_RESPONSE, **ERRORS},
+    response_class=FileResponse,
 )
 def download_export(
     job_id: str,
@@ -205,7 +228,12 @@ def download_export(
 @router.get(
     f"{WORD_BASE}/export-sync",
     response_class=FileResponse,
-    responses={**ERRORS, 504: {"description": "The export took too long"}},
+    responses={
+        **DOCX_RESPONSE,
+        **ERRORS,
+        500: {"description": "The export failed", "model": ErrorBody},
+        504: {"description": "The export took too long; use the async API", "model": ErrorBody},
+    },
 )
 async def export_sync(
     request: Request,
@@ -223,15 +251,23 @@ async def export_sync(
 ) -> Response:
     """Export and answer with the file. Rendering runs in the export workers; past the
     configured timeout the job is cancelled and the answer is 504."""
-    parameters = ExportParameters(
-        pageId=pageId.strip(),
-        templateId=templateId,
-        scope=scope,
-        locale=locale,
-        versionId=versionId,
-        variantId=variantId,
-        languageKey=languageKey,
-    )
+    optional = {
+        "locale": locale,
+        "versionId": versionId,
+        "variantId": variantId,
+        "languageKey": languageKey,
+    }
+    try:
+        parameters = ExportParameters.model_validate(
+            {
+                "pageId": pageId.strip(),
+                "templateId": templateId,
+                "scope": scope,
+                **{name: value for name, value in optional.items() if value},
+            }
+        )
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation(exc.errors())) from exc
     identity = _with_anonymous_session(identity, request, response)
     job = await run_in_threadpool(
         _submit, request, db, identity, parameters.to_request("word", synchronous=True)

@@ -14,6 +14,7 @@ from pressroom.content.models import DOCUMENT_TYPES, Content, ContentVersion, Sp
 from pressroom.content.spaces import find_space
 from pressroom.content.storage_check import check_storage
 from pressroom.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from pressroom.ids import MAX_CONTENT_ID
 
 MAX_TITLE = 255
 
@@ -22,7 +23,7 @@ def get_content(
     session: Session, identity: Identity, content_id: int, *, status: str = "current"
 ) -> Content:
     """Content the caller may view; unknown and invisible are the same 404."""
-    content = session.get(Content, content_id)
+    content = session.get(Content, content_id) if 0 < content_id < MAX_CONTENT_ID else None
     visible = visible_space_ids(session, identity)
     hidden = content is None or (visible is not None and content.space_id not in visible)
     if hidden or content is None or (status != "any" and content.status != status):

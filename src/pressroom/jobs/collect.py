@@ -14,6 +14,7 @@ from pressroom.auth.identity import Identity, visible_space_ids
 from pressroom.content.models import DOCUMENT_TYPES, Content, Space
 from pressroom.errors import InvalidInput
 from pressroom.export.assemble import ContentType, PageSource
+from pressroom.ids import parse_content_id
 
 
 class DatabasePages:
@@ -52,9 +53,9 @@ class DatabasePages:
         return len(loaded)
 
     def page(self, page_id: str) -> PageSource | None:
-        if not page_id.isdigit():
+        key = parse_content_id(page_id)
+        if key is None:
             return None
-        key = int(page_id)
         if key not in self._pages:
             self._remember(self._load(Content.id == key))
             self._pages.setdefault(key, None)
@@ -72,9 +73,9 @@ class DatabasePages:
         return self._pages.get(rows[0].id) if rows else None
 
     def children(self, page_id: str) -> Sequence[PageSource]:
-        if not page_id.isdigit():
+        key = parse_content_id(page_id)
+        if key is None:
             return ()
-        key = int(page_id)
         if key not in self._children:
             rows = self._load(Content.parent_id == key, Content.type == "page")
             self._remember(rows)

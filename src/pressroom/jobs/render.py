@@ -22,6 +22,7 @@ from pressroom.export.ast import Block, Document, Heading
 from pressroom.export.docx import ExportCancelled as WriterCancelled
 from pressroom.export.docx import Person, TemplateContext, write_docx
 from pressroom.export.storage import read_storage
+from pressroom.ids import parse_content_id
 from pressroom.jobs.collect import DatabasePages
 from pressroom.jobs.models import ExportJob
 from pressroom.jobs.progress import Checkpoint, JobCancelled
@@ -163,7 +164,7 @@ def _include_blocks(
     pages: DatabasePages, root: Content, reference: str, base_url: str
 ) -> list[Block] | None:
     """``$scroll.includepage.(SPACEKEY:Title or pageid)``: that page's content."""
-    if reference.strip().isdigit():
+    if parse_content_id(reference) is not None:
         page = pages.page(reference.strip())
     else:
         space_key, _, title = reference.partition(":")

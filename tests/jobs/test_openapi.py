@@ -1,0 +1,97 @@
+"""The exporter's OpenAPI document, and schemathesis against a live server using it."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+
+import yaml
+from fastapi.testclient import TestClient
+
+from tests.conftest import ADMIN, create_page, create_space, live_server
+from tests.jobs.conftest import ThreadWorkers
+
+SPEC_PATH = "/download/resources/com.k15t.scroll.scroll-office/api-docs/1/openapi.yaml"
+BASE = "/plugins/servlet/scroll-office/api/public/1"
+
+
+def test_spec_describes_every_exporter_endpoint(job_client: TestClient) -> None:
+    response = job_client.get(SPEC_PATH)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/yaml")
+    spec = yaml.safe_load(response.text)
+    paths = spec["paths"]
+    assert set(paths[f"{BASE}/exports"]) == {"post"}
+    assert set(paths[f"{BASE}/exports/{{job_id}}/status"]) == {"get"}
+    assert set(paths[f"{BASE}/exports/{{job_id}}"]) == {"delete"}
+    assert "get" in paths[f"{BASE}/export-sync"]
+    assert "get" in paths["/plugins/servlet/scroll-office/api/artifacts/{job_id}/{file_name}"]
+    sync_parameters = {p["name"] for p in paths[f"{BASE}/export-sync"]["get"]["parameters"]}
+    assert {
+        "templateId",
+        "pageId",
+        "scope",
+        "locale",
+        "versionId",
+        "variantId",
+        "languageKey",
+    } <= sync_parameters
+    body = spec["components"]["schemas"]["ExportParameters"]["properties"]
+    assert {"pageId", "templateId", "scope", "webhookUrl"} <= set(body)
+    status = spec["components"]["schemas"]["JobStatus"]["properties"]
+    assert {"status", "step", "totalSteps", "stepProgress", "downloadUrl"} <= set(status)
+    for item in paths.values():
+        for operation in item.values():
+            assert "422" not in operation["responses"]
+            assert "400" in operation["responses"]
+    assert "ErrorBody" in spec["components"]["schemas"]
+
+
+def test_schemathesis_finds_no_server_errors(
+    job_app,
+    job_client: TestClient,
+    start_workers: Callable[[], ThreadWorkers],  # type: ignore[no-untyped-def]
+) -> None:
+    """Property-based requests from the spec: no 5xx, every answer as documented."""
+    st = shutil.which("st", path=os.path.dirname(sys.executable))
+    assert st, "schemathesis is a dev dependency; run `make test` to install it"
+    start_workers()
+    create_space(job_client)
+    create_page(job_client, "Fuzzed")
+    token = base64.b64encode(f"{ADMIN[0]}:{ADMIN[1]}".encode()).decode()
+    with live_server(job_app) as url:
+        result = subprocess.run(
+            [
+                st,
+                "run",
+                f"{url}{SPEC_PATH}",
+                "--url",
+                url,
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,"
+                "response_schema_conformance",
+                "--header",
+                f"Authorization: Basic {token}",
+                "--max-examples",
+                "40",
+                "--max-time",
+                "120",
+                "--workers",
+                "2",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--suppress-health-check",
+                "all",
+                "--exclude-path-regex",
+                "/api/templates",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=400,
+            check=False,
+        )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
