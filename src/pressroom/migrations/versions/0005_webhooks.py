@@ -22,9 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("webhook_attempts", sa.Integer(), nullable=False, server_default="0")
         )
-        batch_op.add_column(
-            sa.Column("webhook_next_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("webhook_next_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(
             "ix_export_jobs_webhook", ["webhook_state", "webhook_next_at"], unique=False
         )
