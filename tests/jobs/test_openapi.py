@@ -53,9 +53,10 @@ def test_spec_describes_every_exporter_endpoint(job_client: TestClient) -> None:
 
 
 def test_schemathesis_finds_no_server_errors(
-    job_app,
+    job_app,  # type: ignore[no-untyped-def]
     job_client: TestClient,
-    start_workers: Callable[[], ThreadWorkers],  # type: ignore[no-untyped-def]
+    start_workers: Callable[[], ThreadWorkers],
+    tmp_path: Path,
 ) -> None:
     """Property-based requests from the spec: no 5xx, every answer as documented."""
     st = shutil.which("st", path=os.path.dirname(sys.executable))
@@ -94,5 +95,6 @@ def test_schemathesis_finds_no_server_errors(
             text=True,
             timeout=400,
             check=False,
+            cwd=tmp_path,
         )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
