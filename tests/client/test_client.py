@@ -59,7 +59,9 @@ def test_download_to_a_chosen_file(
     live_server.start_workers()
     target = downloads / "out" / "guide.docx"
     with ExportClient(live_server.url, auth=ADMIN) as client:
-        status = client.wait(client.start_export(root["id"], DEFAULT_TEMPLATE), FAST_POLL)
+        status = client.wait(
+            client.start_export(root["id"], DEFAULT_TEMPLATE), FAST_POLL, timeout=WAIT_LIMIT
+        )
         assert client.download(status, target) == target
     docx.Document(str(target))
 
@@ -127,7 +129,9 @@ def test_personal_access_token_is_sent_as_bearer(
     assert created.status_code == 201, created.text
     live_server.start_workers()
     with ExportClient(live_server.url, token=created.json()["rawToken"]) as client:
-        status = client.wait(client.start_export(root["id"], DEFAULT_TEMPLATE), FAST_POLL)
+        status = client.wait(
+            client.start_export(root["id"], DEFAULT_TEMPLATE), FAST_POLL, timeout=WAIT_LIMIT
+        )
         assert client.download(status, downloads).suffix == ".docx"
         templates = client.list_templates("DOC")
     assert DEFAULT_TEMPLATE in [template.id for template in templates]

@@ -37,7 +37,7 @@ def _recording_console() -> Console:
 
 
 def _export(live_server: LiveServer, *options: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    arguments = ["export", "--url", live_server.url, "--poll", "0.1", *options]
+    arguments = ["export", "--url", live_server.url, "--poll", "0.1", "--timeout", "60", *options]
     return runner.invoke(cli, arguments, env=env or {})
 
 
@@ -121,6 +121,29 @@ def test_ctrl_c_while_polling_exits_130(
     assert "cancelled" in result.output
 
 
+def test_timeout_gives_up_and_cancels(
+    live_server: LiveServer, admin_http: httpx.Client, page_id: str
+) -> None:
+    console = _recording_console()
+    with ExportClient(live_server.url, auth=ADMIN) as client:  # no workers: stays queued
+        code = run_export(
+            client,
+            page_id=page_id,
+            template_id=client.default_template,
+            scope="current",
+            output=None,
+            poll_interval=0.1,
+            timeout=0.3,
+            console=console,
+        )
+    assert code == 1
+    text = console.export_text()
+    job_id = re.search(r"Export job (\S+) cancelled", text).group(1)  # type: ignore[union-attr]
+    assert "did not end within 0.3 s" in text
+    status = admin_http.get(f"{WORD_BASE}/exports/{job_id}/status").json()
+    assert status["status"] == "cancelled"
+
+
 def test_user_and_token_together_are_a_usage_error(live_server: LiveServer) -> None:
     result = _export(live_server, "--page", "1", "--user", "a", "--token", "t")
     assert result.exit_code == 2
@@ -150,7 +173,7 @@ def test_ctrl_c_cancels_the_job_on_the_server(
             on_status=press_ctrl_c,
         )
     assert code == INTERRUPTED
-    assert f"export job {seen[0].job_id} cancelled" in console.export_text()
+    assert f"Interrupted. Export job {seen[0].job_id} cancelled." in console.export_text()
     assert seen[0].status == "incomplete"
     status = admin_http.get(f"{WORD_BASE}/exports/{seen[0].job_id}/status").json()
     assert status["status"] == "cancelled"

@@ -26,7 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from pressroom.client.errors import ExportError, ExportFailed
+from pressroom.client.errors import ExportError, ExportFailed, ExportTimeout
 from pressroom.client.exporter import DEFAULT_TEMPLATES, ExportClient, Scope
 from pressroom.client.status import ExportStatus
 
@@ -68,6 +68,10 @@ def export_command(
         ),
     ] = None,
     poll: Annotated[float, typer.Option(min=0.1, help="Seconds between two status requests")] = 2.0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1, help="Give up (and cancel the job) after this many seconds"),
+    ] = None,
 ) -> None:
     """Export a page to Word through the export REST API and download the file."""
     credentials = _credentials(user, password, token)
@@ -84,6 +88,7 @@ def export_command(
             scope=scope.value,
             output=output,
             poll_interval=poll,
+            timeout=timeout,
             console=console,
         )
     if code:
@@ -114,6 +119,7 @@ def run_export(
     output: Path | None,
     poll_interval: float,
     console: Console,
+    timeout: float | None = None,
     on_status: Callable[[ExportStatus], None] | None = None,
 ) -> int:
     """Start, follow and download one export; answers the exit code. ``on_status`` sees
@@ -123,12 +129,15 @@ def run_export(
     except ExportError as exc:
         return _report(console, exc)
     try:
-        status = _follow(client, job_id, poll_interval, console, on_status)
+        status = _follow(client, job_id, poll_interval, timeout, console, on_status)
         _show_log(console, status)
         path = client.download(status, output or Path.cwd())
     except KeyboardInterrupt:
-        _cancel(client, job_id, console)
+        _cancel(client, job_id, console, "Interrupted.")
         return INTERRUPTED
+    except ExportTimeout as exc:
+        _cancel(client, job_id, console, exc.message)
+        return 1
     except ExportError as exc:
         return _report(console, exc)
     typer.echo(str(path))
@@ -139,6 +148,7 @@ def _follow(
     client: ExportClient,
     job_id: str,
     poll_interval: float,
+    timeout: float | None,
     console: Console,
     on_status: Callable[[ExportStatus], None] | None,
 ) -> ExportStatus:
@@ -157,7 +167,7 @@ def _follow(
             if on_status is not None:
                 on_status(status)
 
-        return client.wait(job_id, poll_interval=poll_interval, on_progress=show)
+        return client.wait(job_id, poll_interval, on_progress=show, timeout=timeout)
 
 
 def _advance(progress: Progress, task: TaskID, status: ExportStatus) -> None:
@@ -177,16 +187,16 @@ def _show_log(console: Console, status: ExportStatus) -> None:
         console.print(f"[yellow]… and {len(status.log) - LOG_LINES_SHOWN} more warnings[/]")
 
 
-def _cancel(client: ExportClient, job_id: str, console: Console) -> None:
+def _cancel(client: ExportClient, job_id: str, console: Console, reason: str) -> None:
     try:
         client.cancel(job_id)
     except ExportError as exc:
         console.print(
-            f"[red]Interrupted; cancelling job {job_id} failed:[/] {escape(str(exc))}",
+            f"[red]{escape(reason)} Cancelling job {job_id} failed:[/] {escape(str(exc))}",
             soft_wrap=True,
         )
         return
-    console.print(f"Interrupted: export job {job_id} cancelled.")
+    console.print(f"{escape(reason)} Export job {job_id} cancelled.", soft_wrap=True)
 
 
 def _report(console: Console, error: ExportError) -> int:

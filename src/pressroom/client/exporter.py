@@ -46,6 +46,7 @@ DEFAULT_TEMPLATES: dict[Exporter, str] = {
     "pdf": "com.k15t.scroll.pdf.default-template-1",
 }
 DOWNLOAD_CHUNK = 64 * 1024
+CONNECT_RETRIES = 3
 
 
 class ServerAuth(httpx.Auth):
@@ -95,7 +96,9 @@ class ExportClient:
             base_url=url,
             auth=ServerAuth(url, auth, token),
             timeout=timeout,
-            transport=transport,
+            # retries: connection attempts only, so a restarting node does not end a long wait
+            transport=transport or httpx.HTTPTransport(retries=CONNECT_RETRIES),
+            follow_redirects=True,
             headers={"User-Agent": f"pressroom-client/{__version__}", "Accept": "application/json"},
         )
 
@@ -158,9 +161,15 @@ class ExportClient:
                 on_progress(current)
             if current.finished:
                 return current
-            if deadline is not None and time.monotonic() + poll_interval > deadline:
-                raise ExportTimeout(None, f"Export job {job_id} did not end within {timeout} s.")
-            time.sleep(poll_interval)
+            pause = poll_interval
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ExportTimeout(
+                        None, f"Export job {job_id} did not end within {timeout:g} s."
+                    )
+                pause = min(pause, remaining)
+            time.sleep(pause)
 
     def cancel(self, job_id: str) -> None:
         """Cancel a queued or running job (a finished one stays as it is)."""
