@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,6 +69,41 @@ def worker(
     configure_logging()
     settings = Settings()
     run_worker(settings, workers or settings.workers)
+
+
+@cli.command()
+def render(
+    path: Annotated[Path, typer.Argument(help="A storage-format .xml file or a page-tree folder")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The .docx to write")],
+    template: Annotated[
+        str | None,
+        typer.Option(help="The built-in template id or the path of a .docx template"),
+    ] = None,
+    scope: Annotated[str, typer.Option(help="current or descendants")] = "descendants",
+) -> None:
+    """Render storage-format content to Word offline (no server, no database)."""
+    from pressroom.export.docx import TEMPLATE_ID
+    from pressroom.export.folder import FolderInvalid
+    from pressroom.export.render import render_path
+
+    if scope not in ("current", "descendants"):
+        raise typer.BadParameter("scope must be 'current' or 'descendants'")
+    template_path = None if template in (None, TEMPLATE_ID) else Path(str(template))
+    if template_path is not None and not template_path.is_file():
+        raise typer.BadParameter(f"no template file {template_path}")
+    try:
+        warnings = render_path(
+            path,
+            out,
+            template=template_path,
+            scope="current" if scope == "current" else "descendants",
+        )
+    except FolderInvalid as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"wrote {out}")
 
 
 @cli.command("db-ping")
