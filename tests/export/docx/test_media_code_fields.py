@@ -106,6 +106,25 @@ def test_toc_field_and_update_on_open(write: WriteDocument) -> None:
     assert settings.xpath("w:updateFields/@w:val", namespaces=NS) == ["true"]
 
 
+def test_toc_result_lists_the_headings_with_page_references(write: WriteDocument) -> None:
+    out = write(
+        [
+            ast.TableOfContents(1, 2),
+            ast.Heading(1, [ast.Text("Intro")]),
+            ast.Heading(2, [ast.Styled("em", [ast.Text("Details")])]),
+            ast.Heading(3, [ast.Text("Too deep for this TOC")]),
+        ]
+    )
+    entries = out.xpath("//w:p[w:hyperlink[starts-with(@w:anchor, '_Toc')]]")
+    texts = [out.text(p) for p in entries]
+    assert texts[-2:] == ["Intro", "Details"]  # after the template's own TOC
+    for p in entries[-2:]:
+        anchor = p.xpath("w:hyperlink/@w:anchor", namespaces=NS)[0]
+        assert out.xpath(f"//w:bookmarkStart[@w:name='{anchor}']")
+        assert f"PAGEREF {anchor}" in "".join(p.xpath(".//w:instrText/text()", namespaces=NS))
+    assert entries[-2].xpath("w:pPr/w:pStyle/@w:val", namespaces=NS) == [out.style_id("toc 1")]
+
+
 def test_index_terms_and_index(write: WriteDocument) -> None:
     out = write([para(ast.IndexTerm("Install:Linux"), "text"), ast.Index()])
     instructions = [t.strip() for t in out.xpath("//w:instrText/text()")]

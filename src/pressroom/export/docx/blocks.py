@@ -7,7 +7,7 @@ from typing import Final
 from lxml import etree
 
 from pressroom.export import ast
-from pressroom.export.docx import fields, sections, tables
+from pressroom.export.docx import fields, sections, tables, toc
 from pressroom.export.docx.body import TWIPS_PER_PX, BodyState, Frame
 from pressroom.export.docx.code import CodeWriter
 from pressroom.export.docx.images import ImageEmbedder
@@ -55,6 +55,8 @@ class BlockWriter:
         self._section = section
         self._in_oriented_section = False
         self.section_breaks = 0
+        self.toc_entries: list[toc.TocEntry] = []
+        self.toc_names: dict[int, str] = {}
 
     def write(self, parent: Element, blocks: list[ast.Block], frame: Frame) -> None:
         for block in blocks:
@@ -90,7 +92,8 @@ class BlockWriter:
             case ast.HorizontalRule():
                 self._horizontal_rule(parent)
             case ast.TableOfContents(min_level=low, max_level=high):
-                fields.add_toc(parent, low, high)
+                instruction = fields.toc_instruction(low, high)
+                toc.write_toc(parent, instruction, self.toc_entries, self.state.styles)
             case ast.PageBreak():
                 page_break(parent)
             case ast.OrientedSection():
@@ -129,6 +132,9 @@ class BlockWriter:
         else:
             p = self.new_paragraph(parent, f"Scroll Heading {max(heading.level, 1)}", frame)
         placed = [self.state.bookmarks.place(name) for name in heading.bookmarks]
+        toc_name = self.toc_names.get(id(heading))
+        if toc_name is not None:
+            placed.append((self.state.bookmarks.next_id(), toc_name))
         for mark in placed:
             if mark is not None:
                 bookmark(p, mark[0], mark[1], end=False)

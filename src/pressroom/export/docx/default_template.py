@@ -180,10 +180,9 @@ def style_xml() -> list[str]:
 
 def _document_styles() -> list[str]:
     """Styles of the template's own furniture: cover page, header, footer."""
-    tabs = (
-        f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/>'
-        f'<w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
-    )
+    # Only a right tab: Word follows the margin-relative w:ptab, other readers fall
+    # back to the next tab stop, which must then be the right one.
+    tabs = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
     furniture = f'<w:color w:val="{MUTED}"/><w:sz w:val="17"/><w:szCs w:val="17"/>'
     return [
         _paragraph_style(
@@ -336,7 +335,8 @@ def _body(document: Any) -> None:
     details.add_run("Page version $!scroll.version")
     document.add_page_break()
     document.add_paragraph("Contents", style="TOC Heading")
-    fields.add_toc(document.element.body, 1, 3)
+    toc = etree.SubElement(document.element.body, qn("w:p"))
+    fields.complex_field(toc, fields.toc_instruction(1, 3), "Update fields (F9) to fill it.")
     document.element.body.append(document.element.body.sectPr)
     document.add_page_break()
     document.add_paragraph("$scroll.content", style="Scroll Plain Text")

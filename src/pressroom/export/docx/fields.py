@@ -46,8 +46,23 @@ def complex_field(
         r = etree.SubElement(parent, qn("w:r"))
         if rpr is not None:
             r.append(_copy(rpr))
-        add_text(r, result or " ")
+        if result:
+            add_text(r, result)
     _field_char(parent, "end", rpr)
+
+
+def field_start(parent: Element, instruction: str) -> None:
+    """Begin a field whose result follows (and may span paragraphs)."""
+    _field_char(parent, "begin", None)
+    r = etree.SubElement(parent, qn("w:r"))
+    instr = etree.SubElement(r, qn("w:instrText"))
+    instr.text = f" {instruction} "
+    instr.set(XML_SPACE, "preserve")
+    _field_char(parent, "separate", None)
+
+
+def field_end(parent: Element) -> None:
+    _field_char(parent, "end", None)
 
 
 def quote_argument(text: str) -> str:
@@ -59,17 +74,6 @@ def toc_instruction(min_level: int = 1, max_level: int = 3) -> str:
     low = max(1, min(min_level, 9))
     high = max(low, min(max_level, 9))
     return f'TOC \\o "{low}-{high}" \\h \\z \\u'
-
-
-def add_toc(parent: Element, min_level: int = 1, max_level: int = 3) -> Element:
-    """A paragraph holding a TOC field Word fills in when the document opens."""
-    p = paragraph(parent)
-    complex_field(
-        p,
-        toc_instruction(min_level, max_level),
-        "Table of contents: open in Word and update fields (F9) to fill it.",
-    )
-    return p
 
 
 def page_number(parent: Element) -> None:

@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from pressroom.export import ast
-from pressroom.export.docx import sections
+from pressroom.export.docx import sections, toc
 from pressroom.export.docx.blocks import BlockWriter
 from pressroom.export.docx.body import BodyState, Frame, Relationships
 from pressroom.export.docx.default_template import default_template_bytes, install_styles
@@ -121,6 +121,8 @@ class DocxWriter:
             else final_section
         )
         blocks = self._block_writer(section)
+        blocks.toc_entries, blocks.toc_names = toc.collect_entries(document.blocks)
+        toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
         frame = Frame(width=sections.text_width(section))
         chunks = BodyChunks()
         container = new_container()

@@ -1,0 +1,143 @@
+"""Tables of contents written out in full.
+
+Word rebuilds a TOC field when the document opens (``w:updateFields``), but viewers
+that do not (LibreOffice converting to PDF, previews, Word's protected view) show
+the field's stored result. So the result holds every entry already: the heading
+text, a link to a ``_Toc`` bookmark on the heading, and a PAGEREF field for its
+page number, as Word itself would write it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from lxml import etree
+
+from pressroom.export import ast
+from pressroom.export.docx import fields
+from pressroom.export.docx.oxml import Element, add_text, paragraph, qn, sub
+from pressroom.export.docx.styles import HEADING_LEVELS, StyleCatalog
+
+_LEVELS: Final = re.compile(r'\\o\s+"(\d)\s*-\s*(\d)"')
+_FLD_CHAR: Final = qn("w:fldChar")
+_FLD_TYPE: Final = qn("w:fldCharType")
+_INSTR: Final = qn("w:instrText")
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    text: str
+    bookmark: str
+
+
+def plain_text(inlines: list[ast.Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case ast.Text(text=text) | ast.Placeholder(text=text):
+                parts.append(text)
+            case ast.Emoticon(glyph=glyph):
+                parts.append(glyph)
+            case ast.LineBreak():
+                parts.append(" ")
+            case _ if hasattr(node, "children"):
+                parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+def _headings(blocks: list[ast.Block]) -> Iterator[ast.Heading]:
+    for block in blocks:
+        if isinstance(block, ast.Heading):
+            yield block
+        elif isinstance(block, ast.Div | ast.OrientedSection):
+            yield from _headings(block.blocks)
+
+
+def collect_entries(blocks: list[ast.Block]) -> tuple[list[TocEntry], dict[int, str]]:
+    """Entries for the document's headings (outside tables and boxes), and the
+    ``_Toc`` bookmark name for each heading by ``id()``."""
+    entries: list[TocEntry] = []
+    names: dict[int, str] = {}
+    for number, heading in enumerate(_headings(blocks), start=1):
+        if heading.level > HEADING_LEVELS:
+            continue
+        name = f"_Toc{number:08d}"
+        names[id(heading)] = name
+        entries.append(TocEntry(max(heading.level, 1), plain_text(heading.children), name))
+    return entries, names
+
+
+def levels_of(instruction: str) -> tuple[int, int]:
+    match = _LEVELS.search(instruction)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 3)
+
+
+def write_toc(
+    parent: Element, instruction: str, entries: list[TocEntry], styles: StyleCatalog
+) -> None:
+    """The TOC field as paragraphs: begin and instruction in the first, end in the last."""
+    low, high = levels_of(instruction)
+    shown = [e for e in entries if low <= e.level <= high]
+    if not shown:
+        fields.complex_field(
+            paragraph(parent), instruction, "Open in Word and update fields (F9) to fill it."
+        )
+        return
+    for index, entry in enumerate(shown):
+        p = paragraph(parent, styles.id(f"toc {entry.level}"))
+        if index == 0:
+            fields.field_start(p, instruction)
+        link = sub(p, "w:hyperlink", anchor=entry.bookmark, history="1")
+        add_text(etree.SubElement(link, qn("w:r")), entry.text)
+        sub(etree.SubElement(link, qn("w:r")), "w:tab")
+        fields.complex_field(link, f"PAGEREF {entry.bookmark} \\h", "")
+        if index == len(shown) - 1:
+            fields.field_end(p)
+
+
+def refresh_template_tocs(body: Element, entries: list[TocEntry], styles: StyleCatalog) -> None:
+    """Rewrite the TOC fields of the template's own body with the document's entries."""
+    for instr in list(body.iter(_INSTR)):
+        instruction = (instr.text or "").strip()
+        if not instruction.upper().startswith("TOC"):
+            continue
+        paragraphs = _field_paragraphs(instr)
+        if not paragraphs:
+            continue
+        scratch = etree.Element(qn("w:body"))
+        write_toc(scratch, instruction, entries, styles)
+        for new in list(scratch):
+            paragraphs[0].addprevious(new)
+        for old in paragraphs:
+            parent = old.getparent()
+            if parent is not None:
+                parent.remove(old)
+
+
+def _field_paragraphs(instr: Element) -> list[Element]:
+    """The paragraphs from the one holding ``instr`` to the one ending its field."""
+    first = instr.getparent()
+    while first is not None and first.tag != qn("w:p"):
+        first = first.getparent()
+    if first is None:
+        return []
+    depth = 0
+    paragraphs: list[Element] = []
+    current: Element | None = first
+    started = False
+    while current is not None:
+        if current.tag != qn("w:p"):
+            return []
+        paragraphs.append(current)
+        for char in current.iter(_FLD_CHAR):
+            kind = char.get(_FLD_TYPE)
+            started = started or kind == "begin"
+            depth += {"begin": 1, "end": -1}.get(kind or "", 0)
+            if started and depth == 0:
+                return paragraphs
+        current = current.getnext()
+    return []
