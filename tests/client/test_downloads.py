@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
 import pytest
 
 from pressroom.client import ExportClient, ExportError, ExportStatus
+from pressroom.client.exporter import ServerAuth
 from pressroom.client.files import name_from_disposition, name_from_download_url
 
 SERVER = "http://pressroom.test"
@@ -69,13 +71,28 @@ def test_download_never_writes_outside_the_directory(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["exports"]
 
 
-def test_credentials_go_only_to_the_servers_origin(tmp_path: Path) -> None:
+def test_downloads_stay_on_the_clients_server(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
+    public = "https://docs.example.com/wiki/plugins/servlet/scroll-office/api/artifacts"
     with _client(seen, token="secret-token") as client:
         client.download(_complete(f"{ARTIFACTS}/a.docx"), tmp_path)
-        client.download(_complete("http://elsewhere.test/artifacts/job-1/b.docx"), tmp_path)
-    assert seen[0].headers["authorization"] == "Bearer secret-token"
-    assert "authorization" not in seen[1].headers
+        client.download(_complete(f"{public}/job-1/b%20c.docx"), tmp_path)
+        with pytest.raises(ExportError, match="not an artifact URL"):
+            client.download(_complete("https://elsewhere.test/job-1/d.docx"), tmp_path)
+    assert [str(request.url) for request in seen] == [
+        f"{ARTIFACTS}/a.docx",
+        f"{ARTIFACTS}/b%20c.docx",
+    ]
+    assert {request.headers["authorization"] for request in seen} == {"Bearer secret-token"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "b c.docx"]
+
+
+def test_credentials_are_not_sent_to_other_origins() -> None:
+    seen: list[httpx.Request] = []
+    auth = ServerAuth(httpx.URL(SERVER), None, "secret-token")
+    for url in (f"{SERVER}/x", "http://elsewhere.test/x", "https://pressroom.test/x"):
+        seen.append(next(auth.auth_flow(httpx.Request("GET", url))))
+    assert ["authorization" in request.headers for request in seen] == [True, False, False]
 
 
 def test_basic_credentials_use_httpx_basic_auth(tmp_path: Path) -> None:
@@ -108,3 +125,22 @@ def test_non_json_refusal_keeps_the_status_code() -> None:
         client.start_export("1", "t")
     assert (error.value.status_code, error.value.message) == (502, "Bad Gateway")
     assert error.value.retry_after == 5
+
+
+def test_base_url_may_carry_a_context_path() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"jobId": "job-1"})
+
+    transport = httpx.MockTransport(answer)
+    with ExportClient(f"{SERVER}/confluence/", transport=transport) as client:
+        assert client.start_export(557060, "t", locale="de-CH", versionId=None) == "job-1"
+    assert seen[0].url.path == "/confluence/plugins/servlet/scroll-office/api/public/1/exports"
+    assert json.loads(seen[0].content) == {
+        "pageId": "557060",
+        "templateId": "t",
+        "scope": "current",
+        "locale": "de-CH",
+    }

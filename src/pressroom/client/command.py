@@ -128,6 +128,8 @@ def run_export(
         job_id = client.start_export(page_id, template_id, scope)
     except ExportError as exc:
         return _report(console, exc)
+    except KeyboardInterrupt:
+        return INTERRUPTED  # no job id yet, so nothing to cancel
     try:
         status = _follow(client, job_id, poll_interval, timeout, console, on_status)
         _show_log(console, status)

@@ -45,6 +45,7 @@ DEFAULT_TEMPLATES: dict[Exporter, str] = {
     "word": "com.k15t.scroll.office.default-template-1",
     "pdf": "com.k15t.scroll.pdf.default-template-1",
 }
+SERVLET_ROOT = b"/plugins/servlet/"
 DOWNLOAD_CHUNK = 64 * 1024
 CONNECT_RETRIES = 3
 
@@ -182,8 +183,20 @@ class ExportClient:
         if status.status != "complete" or not status.download_url:
             raise ExportFailed(status)
         path = resolve_target(target, name_from_download_url(status.download_url))
-        with self._stream("GET", status.download_url) as answer:
+        with self._stream("GET", self._on_this_server(status.download_url)) as answer:
             return write_atomically(path, answer.iter_bytes(DOWNLOAD_CHUNK))
+
+    def _on_this_server(self, download_url: str) -> httpx.URL | str:
+        """``download_url``, moved onto this client's base URL when the server names itself
+        differently (``PRESSROOM_BASE_URL``, a proxy): the job's identity (credentials,
+        the anonymous session cookie) belongs to the address this client talks to."""
+        url = httpx.URL(download_url)
+        if _origin(url) == _origin(self._http.base_url):
+            return url
+        start = url.raw_path.find(SERVLET_ROOT)
+        if start < 0:
+            raise ExportError(None, f"The download URL {download_url} is not an artifact URL.")
+        return url.raw_path[start:].decode("ascii")
 
     @overload
     def export_sync(
@@ -262,7 +275,7 @@ class ExportClient:
         return answer
 
     @contextmanager
-    def _stream(self, method: str, url: str, **kwargs: Any) -> Iterator[httpx.Response]:
+    def _stream(self, method: str, url: httpx.URL | str, **kwargs: Any) -> Iterator[httpx.Response]:
         try:
             with self._http.stream(method, url, **kwargs) as answer:
                 if answer.is_error:
