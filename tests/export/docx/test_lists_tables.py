@@ -156,3 +156,14 @@ def test_ragged_rows_are_padded_to_the_grid(write: WriteDocument) -> None:
     ]
     assert sum(spans) == 3
     assert text("only").text in out.text(out.body)
+
+
+def test_tables_inside_list_items_are_indented_and_narrower(write: WriteDocument) -> None:
+    table = ast.Table(rows=[ast.TableRow([ast.TableCell([para("cell")])])])
+    out = write([ast.ListBlock(False, [ast.ListItem([para("item"), table])]), table])
+    nested, top = out.xpath("//w:body/w:tbl")
+    indent = int(nested.xpath("w:tblPr/w:tblInd/@w:w", namespaces=NS)[0])
+    assert indent > 0
+    nested_width = int(nested.xpath("w:tblPr/w:tblW/@w:w", namespaces=NS)[0])
+    top_width = int(top.xpath("w:tblPr/w:tblW/@w:w", namespaces=NS)[0])
+    assert nested_width == top_width - indent

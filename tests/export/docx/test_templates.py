@@ -291,3 +291,34 @@ def test_placeholder_problems_are_reported(tmp_path: Path) -> None:
     assert any("appears 2 times" in p for p in problems)
     assert any("Jinja syntax error" in p for p in problems)
     assert any("$scroll.bogus" in p for p in problems)
+
+
+def test_ids_do_not_clash_with_the_templates_own(
+    write: WriteDocument, tmp_path: Path, png: Path
+) -> None:
+    document = docx.Document()
+    logo = document.sections[0].header.paragraphs[0].add_run()
+    logo.add_picture(str(png))
+    intro = document.add_paragraph("Intro")
+    start = intro._p.makeelement(f"{{{NS['w']}}}bookmarkStart")
+    start.set(f"{{{NS['w']}}}id", "1")
+    start.set(f"{{{NS['w']}}}name", "Install")
+    intro._p.append(start)
+    end = intro._p.makeelement(f"{{{NS['w']}}}bookmarkEnd")
+    end.set(f"{{{NS['w']}}}id", "1")
+    intro._p.append(end)
+    document.add_paragraph("$scroll.content")
+    path = tmp_path / "logo.docx"
+    document.save(str(path))
+    out = write(
+        [ast.Heading(1, [ast.Text("Install")], bookmarks=["Install"]), para(ast.Image(file=png))],
+        template=path,
+        context=context(),
+    )
+    header = out.part("word/header1.xml")
+    drawing_ids = out.xpath("//wp:docPr/@id") + header.xpath("//wp:docPr/@id", namespaces=NS)
+    assert len(drawing_ids) == len(set(drawing_ids)) == 2
+    bookmark_ids = out.xpath("//w:bookmarkStart/@w:id")
+    assert len(bookmark_ids) == len(set(bookmark_ids))
+    names = out.xpath("//w:bookmarkStart/@w:name")
+    assert names.count("Install") == 1

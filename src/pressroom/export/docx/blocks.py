@@ -20,6 +20,7 @@ from pressroom.export.docx.oxml import (
     page_break,
     paragraph,
     qn,
+    shading,
     sub,
 )
 from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
@@ -166,7 +167,7 @@ class BlockWriter:
         ilvl = min(frame.list_depth, 8)
         num_id = self._numbering.new_list(ordered=block.ordered, ilvl=ilvl, start=block.start)
         style = list_style_name(block.ordered, frame.list_depth + 1)
-        inner = frame.inside(list_depth=frame.list_depth + 1, indent=level_indent(ilvl))
+        inner = frame.indented(level_indent(ilvl), list_depth=frame.list_depth + 1)
         for item in block.items:
             first, blocks = _split_first_paragraph(item.blocks)
             p = self.new_paragraph(parent, style, frame, num=(num_id, ilvl), align=frame.align)
@@ -177,7 +178,7 @@ class BlockWriter:
     def _task_list(self, parent: Element, block: ast.TaskList, frame: Frame) -> None:
         ilvl = min(frame.list_depth, 8)
         style = list_style_name(False, frame.list_depth + 1)
-        inner = frame.inside(list_depth=frame.list_depth + 1, indent=level_indent(ilvl))
+        inner = frame.indented(level_indent(ilvl), list_depth=frame.list_depth + 1)
         for item in block.items:
             first, blocks = _split_first_paragraph(item.blocks)
             p = self.new_paragraph(
@@ -200,7 +201,11 @@ class BlockWriter:
         style = f"Scroll {box.kind.capitalize()}"
         inner = inner.inside(text_style=style)
         if box.title:
-            self._bold_line(cell, box.title, inner, keep_next=True)
+            title = self._bold_line(cell, box.title, inner, keep_next=True)
+            if box.title_background:
+                ppr = title.find(qn("w:pPr"))
+                if ppr is not None:
+                    shading(ppr, box.title_background)
         self.write(cell, box.blocks, inner)
         tables.close_cell(cell)
 

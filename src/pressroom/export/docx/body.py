@@ -32,6 +32,12 @@ class Frame:
     def inside(self, **changes: Any) -> Frame:
         return replace(self, **changes)
 
+    def indented(self, indent: int, **changes: Any) -> Frame:
+        """Content starting ``indent`` twips from the left edge of this frame's parent:
+        the width shrinks by what the indent grows."""
+        width = max(self.width - (indent - self.indent), 1440)
+        return replace(self, indent=indent, width=width, **changes)
+
 
 _BOOKMARK_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 BOOKMARK_MAX = 40
@@ -41,11 +47,11 @@ class BookmarkNames:
     """Maps document anchor names to Word bookmark names (≤ 40 characters, starting
     with a letter, ``[A-Za-z0-9_]``), the same answer for the heading and every link."""
 
-    def __init__(self) -> None:
+    def __init__(self, taken: set[str] | None = None, first_id: int = 1) -> None:
         self._by_name: dict[str, str] = {}
-        self._taken: set[str] = set()
-        self._placed: set[str] = set()
-        self._next_id = 1
+        self._taken: set[str] = set(taken or ())
+        self._placed: set[str] = set(taken or ())
+        self._next_id = first_id
 
     def word_name(self, name: str) -> str:
         known = self._by_name.get(name)

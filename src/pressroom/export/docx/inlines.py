@@ -153,6 +153,10 @@ class InlineWriter:
             case ast.Placeholder(text=text):
                 if text:
                     self.text_run(parent, text, fmt)
+            case _:
+                children = getattr(node, "children", None)
+                if isinstance(children, list):
+                    self.write(parent, children, fmt, Frame(width=0))
 
     def _link(self, parent: Element, link: ast.Link, fmt: RunFormat, frame: Frame) -> None:
         target = link.target

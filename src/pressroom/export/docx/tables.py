@@ -108,7 +108,7 @@ def write_table(
 ) -> None:
     grid = resolve_grid(table)
     widths = column_widths(table, grid.columns, frame.width)
-    tbl = start_table(parent, style_id, widths)
+    tbl = start_table(parent, style_id, widths, indent=frame.indent)
     header_rows = _leading_header_rows(table)
     for row_no, placed_row in enumerate(grid.rows):
         tr = etree.SubElement(tbl, qn("w:tr"))
@@ -175,7 +175,12 @@ def close_cell(tc: Element) -> None:
 
 
 def start_table(
-    parent: Element, style_id: str | None, widths: list[int], *, borders: bool = True
+    parent: Element,
+    style_id: str | None,
+    widths: list[int],
+    *,
+    borders: bool = True,
+    indent: int = 0,
 ) -> Element:
     if follows_table(parent):
         paragraph(parent)  # adjacent tables would merge into one
@@ -184,6 +189,8 @@ def start_table(
     if style_id is not None:
         sub(tbl_pr, "w:tblStyle", style_id)
     sub(tbl_pr, "w:tblW", w=str(sum(widths)), type="dxa")
+    if indent:
+        sub(tbl_pr, "w:tblInd", w=str(indent), type="dxa")
     if not borders:
         no_borders = sub(tbl_pr, "w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -206,7 +213,7 @@ def write_box(
     accent: str | None = None,
 ) -> tuple[Element, Frame]:
     """A one-cell box (admonitions): returns the cell to write into and its frame."""
-    tbl = start_table(parent, None, [frame.width])
+    tbl = start_table(parent, None, [frame.width], indent=frame.indent)
     tr = etree.SubElement(tbl, qn("w:tr"))
     tc = etree.SubElement(tr, qn("w:tc"))
     tc_pr = sub(tc, "w:tcPr")
@@ -237,11 +244,13 @@ def write_columns(
     )
     weights = [s or max(fill, 1.0) for s in shares]
     widths = [int(frame.width * w / sum(weights)) for w in weights]
-    tbl = start_table(parent, None, widths, borders=False)
+    tbl = start_table(parent, None, widths, borders=False, indent=frame.indent)
     tr = etree.SubElement(tbl, qn("w:tr"))
     for column, width in zip(columns.columns, widths, strict=True):
         tc = etree.SubElement(tr, qn("w:tc"))
         sub(sub(tc, "w:tcPr"), "w:tcW", w=str(width), type="dxa")
-        inner = frame.inside(width=width - 2 * CELL_MARGIN, text_style=text_style, list_depth=0)
+        inner = frame.inside(
+            width=width - 2 * CELL_MARGIN, text_style=text_style, list_depth=0, indent=0
+        )
         blocks(tc, column.blocks, inner)
         close_cell(tc)

@@ -21,7 +21,7 @@ from lxml import etree
 from pressroom.export import ast
 from pressroom.export.docx import sections, toc
 from pressroom.export.docx.blocks import BlockWriter
-from pressroom.export.docx.body import BodyState, Frame, Relationships
+from pressroom.export.docx.body import BodyState, BookmarkNames, Frame, Relationships
 from pressroom.export.docx.default_template import default_template_bytes, install_styles
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
@@ -80,7 +80,8 @@ def write_docx(
     is_cancelled: CancelCheck | None = None,
 ) -> list[str]:
     """Write ``document`` as .docx to ``out`` using ``template`` (None: the built-in
-    default template). Returns warnings; raises :class:`ExportCancelled`."""
+    default template). Returns the writer's warnings (not ``document.warnings``);
+    raises :class:`ExportCancelled` when ``is_cancelled`` says so."""
     writer = DocxWriter(template, context or TemplateContext(title=document.title))
     return writer.write(document, out, progress=progress, is_cancelled=is_cancelled)
 
@@ -142,7 +143,7 @@ class DocxWriter:
             sections.strip_first_page(final_section)
         self._finish(document)
         save_spliced(self._package, chunks, out)
-        return [*document.warnings, *self._warnings, *blocks.state.warnings]
+        return [*self._warnings, *blocks.state.warnings]
 
     def _merge_default_styles(self) -> None:
         styles = self._package.styles.element
@@ -152,10 +153,8 @@ class DocxWriter:
     def _render_placeholders(self) -> list[Marker]:
         renderer = TemplateRenderer(self._context, self._warnings)
         markers = renderer.render(self._package.element.find(qn("w:body")))
-        for rel in list(self._package.part.rels.values()):
-            if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
-                continue
-            furniture_markers = renderer.render(rel.target_part.element)
+        for root in self._story_roots()[1:]:
+            furniture_markers = renderer.render(root)
             for marker in furniture_markers:
                 self._warnings.append(f"$scroll.{marker.kind} only works in the body")
         contents = [m for m in markers if m.kind == "content"]
@@ -176,8 +175,33 @@ class DocxWriter:
                 self._package.styles.element, numbering_element, styles.id("Scroll List Number")
             ),
         )
-        state = BodyState(styles=styles, relationships=Relationships(self._package.part))
+        names, bookmark_ids, drawing_ids = self._template_ids()
+        state = BodyState(
+            styles=styles,
+            relationships=Relationships(self._package.part),
+            bookmarks=BookmarkNames(names, max(bookmark_ids, default=0) + 1),
+            drawing_ids=max(drawing_ids, default=0),
+        )
         return BlockWriter(state, numbering, ImageEmbedder(state), section)
+
+    def _template_ids(self) -> tuple[set[str], list[int], list[int]]:
+        """Bookmark names and ids and drawing ids the template uses already."""
+        names: set[str] = set()
+        bookmark_ids: list[int] = []
+        drawing_ids: list[int] = []
+        for root in self._story_roots():
+            for mark in root.iter(qn("w:bookmarkStart")):
+                names.add(mark.get(qn("w:name")) or "")
+                bookmark_ids.append(_int(mark.get(qn("w:id"))))
+            drawing_ids += [_int(d.get("id")) for d in root.iter(qn("wp:docPr"))]
+        return names, bookmark_ids, drawing_ids
+
+    def _story_roots(self) -> list[Element]:
+        roots = [self._package.element]
+        for rel in self._package.part.rels.values():
+            if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER):
+                roots.append(rel.target_part.element)
+        return roots
 
     def _mark_content(self, marker: Marker | None, body: Element) -> None:
         """Mark where the body goes: the content marker, else the start of the body."""
@@ -219,6 +243,13 @@ class DocxWriter:
             else:
                 settings.append(update)
         self._package.core_properties.title = document.title[:255]
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def _remove_paragraph(p: Element) -> None:
