@@ -14,7 +14,40 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-WORDS = ["registry", "image", "layer", "manifest", "tag", "digest", "replication", "policy", "retention", "scanner", "token", "cluster", "node", "storage", "bucket", "quota", "webhook", "audit", "role", "project", "mirror", "cache", "proxy", "garbage", "collection", "upload", "pull", "push", "signature", "vulnerability", "report", "schedule"]
+WORDS = [
+    "registry",
+    "image",
+    "layer",
+    "manifest",
+    "tag",
+    "digest",
+    "replication",
+    "policy",
+    "retention",
+    "scanner",
+    "token",
+    "cluster",
+    "node",
+    "storage",
+    "bucket",
+    "quota",
+    "webhook",
+    "audit",
+    "role",
+    "project",
+    "mirror",
+    "cache",
+    "proxy",
+    "garbage",
+    "collection",
+    "upload",
+    "pull",
+    "push",
+    "signature",
+    "vulnerability",
+    "report",
+    "schedule",
+]
 CODE = [
     "def replicate(source, target, policy):",
     '    """Copy every manifest that matches the policy."""',
