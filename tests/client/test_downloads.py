@@ -71,6 +71,13 @@ def test_download_never_writes_outside_the_directory(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["exports"]
 
 
+def test_a_trailing_separator_names_a_new_directory(tmp_path: Path) -> None:
+    with _client([]) as client:
+        path = client.download(_complete(f"{ARTIFACTS}/a.docx"), f"{tmp_path}/new/")
+    assert path == tmp_path / "new" / "a.docx"
+    assert path.read_bytes().startswith(b"PK")
+
+
 def test_downloads_stay_on_the_clients_server(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
     public = "https://docs.example.com/wiki/plugins/servlet/scroll-office/api/artifacts"

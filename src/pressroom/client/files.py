@@ -63,9 +63,11 @@ def _shorten(name: str) -> str:
 
 
 def resolve_target(target: str | os.PathLike[str], server_name: str) -> Path:
-    """``target`` itself when it names a file, else ``server_name`` inside that directory."""
+    """``server_name`` inside ``target`` when that is a directory (existing, or written
+    with a trailing separator), else ``target`` itself."""
     path = Path(target)
-    return path / server_name if path.is_dir() else path
+    names_directory = os.fspath(target).endswith(("/", os.sep))
+    return path / server_name if names_directory or path.is_dir() else path
 
 
 def write_atomically(path: Path, chunks: Iterable[bytes]) -> Path:
