@@ -83,7 +83,7 @@ def test_code_blocks_are_coloured_and_keep_whitespace(write: WriteDocument) -> N
     assert lines[2].xpath(".//w:tab", namespaces=NS)
     colours = set(out.xpath("//w:r/w:rPr/w:color/@w:val"))
     assert len(colours) >= 3
-    keyword = [r for r in lines[1].xpath("w:r", namespaces=NS) if out.text(r) == "def"]
+    keyword = [r for r in lines[1].xpath("w:r", namespaces=NS) if out.text(r).strip() == "def"]
     assert keyword[0].xpath("w:rPr/w:color", namespaces=NS)
     spaced = [t for t in out.xpath("//w:t") if t.text and "   " in t.text]
     assert spaced[0].get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"

@@ -117,8 +117,9 @@ class CodeWriter:
                     line = []
                 if not piece:
                     continue
-                if line and line[-1][0] == fmt:
-                    line[-1] = (fmt, line[-1][1] + piece)
+                # Whitespace shows no colour: it joins the run before it.
+                if line and (line[-1][0] == fmt or (piece.isspace() and "\t" not in piece)):
+                    line[-1] = (line[-1][0], line[-1][1] + piece)
                 else:
                     line.append((fmt, piece))
         yield line
