@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from pressroom.export import ast
+from pressroom.export.docx import ExportCancelled, write_docx
 from tests.export.docx.conftest import NS, W, WriteDocument
 from tests.export.docx.sample import para, text
 
@@ -176,3 +181,18 @@ def test_unresolved_includes_are_left_out_with_a_warning(write: WriteDocument) -
 def test_document_without_blocks_still_writes(write: WriteDocument) -> None:
     out = write([])
     assert out.xpath("//w:sectPr")
+
+
+def test_progress_is_reported_and_cancel_stops_the_export(tmp_path: Path) -> None:
+    blocks: list[ast.Block] = [para(f"p{n}") for n in range(40)]
+    reports: list[tuple[int, int]] = []
+    write_docx(
+        ast.Document("T", blocks), tmp_path / "a.docx", progress=lambda d, t: reports.append((d, t))
+    )
+    assert reports[-1] == (40, 40)
+    assert all(t == 40 for _, t in reports)
+    checks = iter([False, True])
+    with pytest.raises(ExportCancelled):
+        write_docx(
+            ast.Document("T", blocks), tmp_path / "b.docx", is_cancelled=lambda: next(checks)
+        )

@@ -34,6 +34,7 @@ from pressroom.export.docx.template_context import TemplateContext
 from pressroom.export.docx.template_files import open_template
 
 FLUSH_EVERY: Final = 64  # top-level blocks between serialisations of the body
+CHECKPOINT_EVERY: Final = 16  # top-level blocks between progress reports / cancel checks
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -129,12 +130,12 @@ class DocxWriter:
         container = new_container()
         total = len(document.blocks)
         for done, block in enumerate(document.blocks, start=1):
-            if is_cancelled is not None and is_cancelled():
+            if is_cancelled is not None and done % CHECKPOINT_EVERY == 1 and is_cancelled():
                 raise ExportCancelled
             blocks.write_block(container, block, frame)
             if done % FLUSH_EVERY == 0:
                 container = chunks.flush(container)
-            if progress is not None:
+            if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == total):
                 progress(done, total)
         chunks.flush(container, keep_last=False)
         self._mark_content(content, body)
