@@ -65,6 +65,7 @@ class CqlSyntaxError(InvalidInput):
 # --- tokens ---------------------------------------------------------------------------
 
 TokenKind = Literal["word", "string", "operator", "(", ")", ",", "end"]
+PUNCTUATION: dict[str, TokenKind] = {"(": "(", ")": ")", ",": ","}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,8 @@ def tokenize(cql: str) -> list[Token]:
             index += 1
         elif char in "\"'":
             index = _read_string(cql, index, tokens)
-        elif char in "(),":
-            tokens.append(Token(char, char, index + 1))  # type: ignore[arg-type]
+        elif char in PUNCTUATION:
+            tokens.append(Token(PUNCTUATION[char], char, index + 1))
             index += 1
         elif char in "=~<>!":
             index = _read_operator(cql, index, tokens)
