@@ -45,6 +45,7 @@ DEFAULT_TEMPLATES: dict[Exporter, str] = {
     "word": "com.k15t.scroll.office.default-template-1",
     "pdf": "com.k15t.scroll.pdf.default-template-1",
 }
+FILE_SUFFIXES: dict[Exporter, str] = {"word": ".docx", "pdf": ".pdf"}
 SERVLET_ROOT = b"/plugins/servlet/"
 DOWNLOAD_CHUNK = 64 * 1024
 CONNECT_RETRIES = 3
@@ -92,6 +93,7 @@ class ExportClient:
             raise ValueError("Pass either auth (user, password) or token, not both.")
         url = httpx.URL(base_url.rstrip("/"))
         self._servlet = SERVLETS[exporter]
+        self._suffix = FILE_SUFFIXES[exporter]
         self.default_template = DEFAULT_TEMPLATES[exporter]
         self._http = httpx.Client(
             base_url=url,
@@ -234,8 +236,8 @@ class ExportClient:
         with self._stream("GET", path, params=query) as answer:
             if target is None:
                 return answer.read()
-            fallback = f"{page_id}.{'pdf' if 'pdf' in self._servlet else 'docx'}"
-            name = name_from_disposition(answer.headers.get("content-disposition"), fallback)
+            disposition = answer.headers.get("content-disposition")
+            name = name_from_disposition(disposition, f"{page_id}{self._suffix}")
             return write_atomically(resolve_target(target, name), answer.iter_bytes(DOWNLOAD_CHUNK))
 
     def list_templates(self, space_key: str | None = None) -> list[Template]:
@@ -244,7 +246,7 @@ class ExportClient:
         answer = self._request("GET", f"{self._servlet}/templates", params=params)
         try:
             return [Template.from_json(item) for item in answer.json()]
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ExportError(answer.status_code, f"Unreadable template list: {exc}") from exc
 
     def _export_parameters(
