@@ -322,3 +322,27 @@ def test_ids_do_not_clash_with_the_templates_own(
     assert len(bookmark_ids) == len(set(bookmark_ids))
     names = out.xpath("//w:bookmarkStart/@w:name")
     assert names.count("Install") == 1
+
+
+def test_lists_number_with_the_templates_list_style_definition(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    document = docx.Document()
+    bullet = document.styles.add_style("Scroll List Bullet", 1)
+    ppr = bullet.element.get_or_add_pPr()
+    num_pr = ppr.makeelement(f"{{{NS['w']}}}numPr")
+    num_id = num_pr.makeelement(f"{{{NS['w']}}}numId")
+    num_id.set(f"{{{NS['w']}}}val", "1")  # the blank document's "List Bullet" numbering
+    num_pr.append(num_id)
+    ppr.insert(0, num_pr)
+    document.add_paragraph("$scroll.content")
+    path = tmp_path / "lists.docx"
+    document.save(str(path))
+    out = write([ast.ListBlock(False, [ast.ListItem([para("item")])])], template=path)
+    numbering = out.part("word/numbering.xml")
+    template_abstract = numbering.xpath("w:num[@w:numId='1']/w:abstractNumId/@w:val", namespaces=NS)
+    (item,) = out.paragraphs_in("Scroll List Bullet")
+    used = item.xpath("w:pPr/w:numPr/w:numId/@w:val", namespaces=NS)[0]
+    abstract = numbering.xpath(f"w:num[@w:numId='{used}']/w:abstractNumId/@w:val", namespaces=NS)
+    assert abstract == template_abstract
+    assert used != "1"  # a list of its own, restarting

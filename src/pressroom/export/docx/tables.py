@@ -174,6 +174,13 @@ def close_cell(tc: Element) -> None:
         paragraph(tc)
 
 
+def _table_separator(parent: Element) -> None:
+    """A 6 pt paragraph between two tables, which Word would otherwise merge."""
+    ppr = sub(etree.SubElement(parent, _P), "w:pPr")
+    sub(ppr, "w:spacing", before="0", after="0", line="120", lineRule="exact")
+    sub(sub(ppr, "w:rPr"), "w:sz", "4")
+
+
 def start_table(
     parent: Element,
     style_id: str | None,
@@ -183,7 +190,7 @@ def start_table(
     indent: int = 0,
 ) -> Element:
     if follows_table(parent):
-        paragraph(parent)  # adjacent tables would merge into one
+        _table_separator(parent)
     tbl = etree.SubElement(parent, qn("w:tbl"))
     tbl_pr = sub(tbl, "w:tblPr")
     if style_id is not None:
