@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import docx
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from pressroom.auth.identity import Identity
 from pressroom.auth.models import SpacePermission, User
 from pressroom.auth.passwords import hash_password
+from pressroom.clock import utcnow
 from pressroom.config import Settings
 from pressroom.content.models import Space
 from pressroom.content.template_models import WordTemplate
@@ -342,18 +344,6 @@ def test_resolve_pdf_does_not_find_word_templates(db: Database, settings: Settin
         resolve_template(session, TEMPLATE_ID, home=settings.home, exporter="pdf")
 
 
-def test_deleting_a_space_deletes_its_template_rows(
-    store: TemplateStore, admin: Identity, db: Database
-) -> None:
-    add_space(db, "GONE")
-    store.upload(admin, upload(space_key="GONE"))
-    with db.write() as session:
-        space = session.scalar(select(Space).where(Space.key == "GONE"))
-        session.delete(space)
-    with db.read() as session:
-        assert session.scalars(select(WordTemplate)).all() == []
-
-
 def test_a_lost_file_is_reported(store: TemplateStore, admin: Identity, db: Database) -> None:
     template_id = store.upload(admin, upload()).info.id
     (store.files.root / f"{template_id}.docx").unlink()
@@ -361,3 +351,18 @@ def test_a_lost_file_is_reported(store: TemplateStore, admin: Identity, db: Data
         store.download(admin, template_id)
     with db.read() as session, pytest.raises(NotFound, match="missing on the server"):
         resolve_template(session, template_id, home=store.home)
+
+
+def test_sweep_removes_files_of_deleted_spaces(
+    store: TemplateStore, admin: Identity, db: Database, settings: Settings
+) -> None:
+    add_space(db, "GONE")
+    kept = store.upload(admin, upload()).info.id
+    gone = store.upload(admin, upload(space_key="GONE")).info.id
+    with db.write() as session:
+        session.delete(session.scalar(select(Space).where(Space.key == "GONE")))
+    (store.files.root / ".upload-abandoned.tmp").write_bytes(b"half")
+    assert store.sweep_orphans(utcnow()) == 0
+    assert store.sweep_orphans(utcnow() + timedelta(hours=2)) == 2
+    assert stored_files(settings.home) == [f"{kept}.docx"]
+    assert gone != kept

@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, Final
 
@@ -56,6 +56,7 @@ MAX_UNPACKED_BYTES: Final = 256 * 1024 * 1024
 MAX_NAME_CHARS: Final = 255
 MAX_DESCRIPTION_CHARS: Final = 10_000
 SYSTEM_CREATOR: Final = "system"
+ORPHAN_GRACE: Final = timedelta(hours=1)
 # What zipfile raises for archives whose directory looks fine but whose data does not.
 _DAMAGED_ZIP: Final = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
@@ -185,6 +186,16 @@ class TemplateFiles:
     def remove(self, template_id: str) -> None:
         self.path_of(template_id).unlink(missing_ok=True)
 
+    def unowned(self, known_ids: set[str]) -> list[Path]:
+        """Files in the store whose name is no id in ``known_ids`` (built-ins aside)."""
+        if not self.root.is_dir():
+            return []
+        return [
+            path
+            for path in self.root.iterdir()
+            if path.is_file() and path.name.removesuffix(".docx") not in known_ids
+        ]
+
     def builtin_path(self, builtin: BuiltinTemplate) -> Path:
         """The built-in template's file, (re)written once per process from its builder."""
         path = self.root / "builtin" / f"{builtin.id}.docx"
@@ -312,6 +323,20 @@ class TemplateStore:
             self._check_may_manage(identity, template.space)
             session.delete(template)
         self.files.remove(template_id)
+
+    def sweep_orphans(self, now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
+        """Remove files no row refers to (templates of deleted spaces, abandoned
+        temporary files) once older than ``grace``, which spares uploads in flight.
+        Returns how many were removed."""
+        with self.db.read() as session:
+            known = set(session.scalars(select(WordTemplate.id)))
+        removed = 0
+        for path in self.files.unowned(known):
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            if now - modified > grace:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def _validate(self, data: bytes) -> list[str]:
         """Fatal problems raise (413 too large, 400 not a usable .docx); the rest is
