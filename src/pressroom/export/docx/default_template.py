@@ -159,6 +159,16 @@ def style_xml() -> list[str]:
             "ScrollExpandMacroText", "Scroll Expand Macro Text", '<w:ind w:left="284"/>'
         ),
         _paragraph_style("ScrollSectionColumn", "Scroll Section Column"),
+        _table_style(),
+        '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
+        '<w:rPr><w:color w:val="0052CC"/><w:u w:val="single"/></w:rPr></w:style>',
+        *_toc_styles(),
+        *_document_styles(),
+    ]
+
+
+def _table_style() -> str:
+    return (
         '<w:style w:type="table" w:customStyle="1" w:styleId="ScrollTableNormal">'
         '<w:name w:val="Scroll Table Normal"/><w:basedOn w:val="TableNormal"/><w:qFormat/>'
         '<w:pPr><w:spacing w:before="40" w:after="40" w:line="252" w:lineRule="auto"/></w:pPr>'
@@ -170,12 +180,8 @@ def style_xml() -> list[str]:
         )
         + '</w:tblBorders><w:tblCellMar><w:top w:w="57" w:type="dxa"/>'
         '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="57" w:type="dxa"/>'
-        '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
-        '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
-        '<w:rPr><w:color w:val="0052CC"/><w:u w:val="single"/></w:rPr></w:style>',
-        *_toc_styles(),
-        *_document_styles(),
-    ]
+        '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+    )
 
 
 def _document_styles() -> list[str]:

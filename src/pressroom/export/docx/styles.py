@@ -84,34 +84,9 @@ def merge_missing_styles(
     for another style get a fresh id. Returns the names copied.
     """
     target_names = {(style_name(s) or "").lower(): s for s in target.iter(_STYLE)}
-    target_ids = {s.get(_STYLE_ID) for s in target.iter(_STYLE)}
     source_by_id = {s.get(_STYLE_ID): s for s in source.iter(_STYLE)}
-    source_by_name = {(style_name(s) or "").lower(): s for s in source.iter(_STYLE)}
-
-    wanted: list[Element] = []
-    pending = [source_by_name[n.lower()] for n in names if n.lower() in source_by_name]
-    seen: set[int] = set()
-    while pending:
-        style = pending.pop()
-        if id(style) in seen or (style_name(style) or "").lower() in target_names:
-            continue
-        seen.add(id(style))
-        wanted.append(style)
-        for ref in _REFERENCES:
-            ref_el = style.find(ref)
-            if ref_el is not None and ref_el.get(W_VAL) in source_by_id:
-                pending.append(source_by_id[ref_el.get(W_VAL)])
-
-    renamed: dict[str, str] = {}
-    for style in wanted:
-        old_id = style.get(_STYLE_ID) or "Style"
-        new_id = old_id
-        n = 1
-        while new_id in target_ids:
-            n += 1
-            new_id = f"{old_id}{n}"
-        target_ids.add(new_id)
-        renamed[old_id] = new_id
+    wanted = _styles_to_copy(source, names, target_names, source_by_id)
+    renamed = _fresh_ids(wanted, {s.get(_STYLE_ID) for s in target.iter(_STYLE)})
     copied: list[str] = []
     for style in reversed(wanted):
         clone = copy.deepcopy(style)
@@ -125,6 +100,44 @@ def merge_missing_styles(
         target.append(clone)
         copied.append(style_name(style) or "")
     return copied
+
+
+def _styles_to_copy(
+    source: Element,
+    names: tuple[str, ...],
+    target_names: dict[str, Element],
+    source_by_id: dict[str | None, Element],
+) -> list[Element]:
+    """The source styles called ``names`` that the target lacks, and what they need."""
+    source_by_name = {(style_name(s) or "").lower(): s for s in source.iter(_STYLE)}
+    wanted: list[Element] = []
+    pending = [source_by_name[n.lower()] for n in names if n.lower() in source_by_name]
+    seen: set[int] = set()
+    while pending:
+        style = pending.pop()
+        if id(style) in seen or (style_name(style) or "").lower() in target_names:
+            continue
+        seen.add(id(style))
+        wanted.append(style)
+        for ref in _REFERENCES:
+            ref_el = style.find(ref)
+            if ref_el is not None and ref_el.get(W_VAL) in source_by_id:
+                pending.append(source_by_id[ref_el.get(W_VAL)])
+    return wanted
+
+
+def _fresh_ids(styles: list[Element], taken: set[str | None]) -> dict[str, str]:
+    """Source id → an id free in the target (``ScrollCode`` → ``ScrollCode2``)."""
+    renamed: dict[str, str] = {}
+    for style in styles:
+        old_id = style.get(_STYLE_ID) or "Style"
+        new_id, n = old_id, 1
+        while new_id in taken:
+            n += 1
+            new_id = f"{old_id}{n}"
+        taken.add(new_id)
+        renamed[old_id] = new_id
+    return renamed
 
 
 def _target_id_for(
