@@ -346,3 +346,16 @@ def test_lists_number_with_the_templates_list_style_definition(
     abstract = numbering.xpath(f"w:num[@w:numId='{used}']/w:abstractNumId/@w:val", namespaces=NS)
     assert abstract == template_abstract
     assert used != "1"  # a list of its own, restarting
+
+
+def test_broken_document_parts_are_invalid() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document><unclosed>")
+    with pytest.raises(TemplateInvalid, match="not well-formed"):
+        validate_template(buffer.getvalue(), **LIMITS)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    with pytest.raises(TemplateInvalid, match="cannot use this file"):
+        validate_template(buffer.getvalue(), **LIMITS)

@@ -73,7 +73,10 @@ def quote_argument(text: str) -> str:
 def toc_instruction(min_level: int = 1, max_level: int = 3) -> str:
     low = max(1, min(min_level, 9))
     high = max(low, min(max_level, 9))
-    return f'TOC \\o "{low}-{high}" \\h \\z \\u'
+    # \u takes paragraphs by outline level (the Scroll Heading styles have one);
+    # \t names the styles too, for readers that only match styles.
+    styles = ",".join(f"Scroll Heading {level},{level}" for level in range(low, high + 1))
+    return f'TOC \\o "{low}-{high}" \\h \\z \\u \\t "{styles}"'
 
 
 def page_number(parent: Element) -> None:

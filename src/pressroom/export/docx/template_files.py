@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Final
+from typing import Any, Final
 
+import docx
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -64,7 +65,16 @@ def validate_template(data: bytes, *, max_bytes: int, max_uncompressed: int) -> 
                 contents += part_contents if name == _MAIN_DOCUMENT else 0
         if contents > 1:
             problems.append(f"$scroll.content appears {contents} times; only the first is used.")
-        return problems
+    load_template(data)
+    return problems
+
+
+def load_template(data: bytes) -> Any:
+    """The template opened with python-docx; :class:`TemplateInvalid` if it cannot be."""
+    try:
+        return docx.Document(open_template(data))
+    except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise TemplateInvalid(f"Word cannot use this file as a template: {exc}") from exc
 
 
 def _check_sizes(archive: zipfile.ZipFile, compressed: int, max_uncompressed: int) -> None:

@@ -31,7 +31,7 @@ from pressroom.export.docx.splice import BodyChunks, mark_body, save_spliced
 from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
 from pressroom.export.docx.tables import close_cell
 from pressroom.export.docx.template_context import TemplateContext
-from pressroom.export.docx.template_files import open_template
+from pressroom.export.docx.template_files import load_template
 
 FLUSH_EVERY: Final = 64  # top-level blocks between serialisations of the body
 CHECKPOINT_EVERY: Final = 16  # top-level blocks between progress reports / cancel checks
@@ -102,7 +102,7 @@ class DocxWriter:
         if template is None:
             self._package: Any = docx.Document(io.BytesIO(default_template_bytes()))
         else:
-            self._package = docx.Document(open_template(template.read_bytes()))
+            self._package = load_template(template.read_bytes())
             self._merge_default_styles()
 
     def write(
