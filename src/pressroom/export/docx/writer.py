@@ -8,6 +8,7 @@ rescan the document and would make long exports quadratic).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from collections.abc import Callable
@@ -126,18 +127,7 @@ class DocxWriter:
         blocks.toc_entries, blocks.toc_names = toc.collect_entries(document.blocks)
         toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
         frame = Frame(width=sections.text_width(section))
-        chunks = BodyChunks()
-        container = new_container()
-        total = len(document.blocks)
-        for done, block in enumerate(document.blocks, start=1):
-            if is_cancelled is not None and done % CHECKPOINT_EVERY == 1 and is_cancelled():
-                raise ExportCancelled
-            blocks.write_block(container, block, frame)
-            if done % FLUSH_EVERY == 0:
-                container = chunks.flush(container)
-            if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == total):
-                progress(done, total)
-        chunks.flush(container, keep_last=False)
+        chunks = _write_body(document.blocks, blocks, frame, progress, is_cancelled)
         self._mark_content(content, body)
         self._resolve_includes(markers, blocks, frame)
         if blocks.section_breaks and final_section is not None:
@@ -243,7 +233,35 @@ class DocxWriter:
                 later.addprevious(update)
             else:
                 settings.append(update)
-        self._package.core_properties.title = document.title[:255]
+        properties = self._package.core_properties
+        properties.title = document.title[:255]
+        exported = self._context.export_date or dt.datetime.now(dt.UTC)
+        properties.created = properties.modified = exported
+        if self._context.exporter is not None:
+            properties.author = properties.last_modified_by = self._context.exporter.full_name
+
+
+def _write_body(
+    content: list[ast.Block],
+    blocks: BlockWriter,
+    frame: Frame,
+    progress: ProgressCallback | None,
+    is_cancelled: CancelCheck | None,
+) -> BodyChunks:
+    """Write the document's blocks, serialising them as they are done."""
+    chunks = BodyChunks()
+    container = new_container()
+    total = len(content)
+    for done, block in enumerate(content, start=1):
+        if is_cancelled is not None and done % CHECKPOINT_EVERY == 1 and is_cancelled():
+            raise ExportCancelled
+        blocks.write_block(container, block, frame)
+        if done % FLUSH_EVERY == 0:
+            container = chunks.flush(container)
+        if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == total):
+            progress(done, total)
+    chunks.flush(container, keep_last=False)
+    return chunks
 
 
 def _int(value: str | None) -> int:
