@@ -359,3 +359,12 @@ def test_broken_document_parts_are_invalid() -> None:
         archive.writestr("word/document.xml", "<document/>")
     with pytest.raises(TemplateInvalid, match="cannot use this file"):
         validate_template(buffer.getvalue(), **LIMITS)
+
+
+def test_jinja_runtime_errors_leave_the_template_as_it_is(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    template = make_template(tmp_path / "t.docx", ("{{ 1 + title }}",), ("$scroll.title",))
+    out = write([], template=template, context=context())
+    assert body_texts(out) == ["{{ 1 + title }}", "Install Guide"]
+    assert any("Jinja" in w for w in out.warnings)

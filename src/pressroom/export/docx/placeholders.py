@@ -151,7 +151,7 @@ class TemplateRenderer:
         try:
             rendered = _environment(missing).from_string(source).render(self._jinja_context)
             result = etree.fromstring(rendered.encode("utf-8"), _SAFE_PARSER)
-        except (jinja2.TemplateError, etree.XMLSyntaxError) as exc:
+        except Exception as exc:  # a template's mistake never fails the export
             self._warnings.append(f"Template Jinja placeholders left as they are: {exc}")
             return
         for name in dict.fromkeys(missing):
