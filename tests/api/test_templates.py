@@ -261,3 +261,8 @@ def test_files_never_take_user_names(client: TestClient, settings: Settings) -> 
     assert stored_files(settings.home) == [f"{info['id']}.docx"]
     assert not (settings.home.parent / "evil.docx").exists()
     assert isinstance(settings.home, Path)
+
+
+def test_permission_is_checked_before_the_file(writer: TestClient, client: TestClient) -> None:
+    response = post_template(writer, b"not even a zip")
+    assert response.status_code == 403

@@ -250,6 +250,8 @@ class TemplateStore:
 
     def upload(self, identity: Identity, upload: TemplateUpload) -> SavedTemplate:
         _require_login(identity, "upload templates")
+        with self.db.read() as session:  # refuse before the costly checks of the file
+            self._target_space(session, identity, upload.space_key)
         warnings = self._validate(upload.data)
         template_id = str(uuid.uuid4())
         name = _clean_name(upload.name, upload.file_name)
@@ -284,12 +286,13 @@ class TemplateStore:
         """A new file (and optionally name and description) for an existing template."""
         _require_login(identity, "replace templates")
         self._refuse_builtin(template_id, "replaced")
+        with self.db.read() as session:  # refuse before the costly checks of the file
+            self._manageable_row(session, identity, template_id)
         warnings = self._validate(upload.data)
         staged: Path | None = None
         try:
             with self.db.write() as session:
-                template = self._visible_row(session, identity, template_id)
-                self._check_may_manage(identity, template.space)
+                template = self._manageable_row(session, identity, template_id)
                 staged = self.files.stage(upload.data)
                 if upload.name is not None:
                     template.name = _clean_name(upload.name, upload.file_name)
@@ -319,9 +322,7 @@ class TemplateStore:
         _require_login(identity, "delete templates")
         self._refuse_builtin(template_id, "deleted")
         with self.db.write() as session:
-            template = self._visible_row(session, identity, template_id)
-            self._check_may_manage(identity, template.space)
-            session.delete(template)
+            session.delete(self._manageable_row(session, identity, template_id))
         self.files.remove(template_id)
 
     def sweep_orphans(self, now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
@@ -378,6 +379,13 @@ class TemplateStore:
 
     def _visible_row(self, session: Session, identity: Identity, template_id: str) -> WordTemplate:
         return find_template(session, template_id, self.exporter, identity)
+
+    def _manageable_row(
+        self, session: Session, identity: Identity, template_id: str
+    ) -> WordTemplate:
+        template = self._visible_row(session, identity, template_id)
+        self._check_may_manage(identity, template.space)
+        return template
 
     def _target_space(
         self, session: Session, identity: Identity, space_key: str | None
