@@ -85,10 +85,6 @@ class BookmarkNames:
         self._next_id += 1
         return bookmark_id
 
-    @property
-    def mapping(self) -> dict[str, str]:
-        return dict(self._by_name)
-
 
 class Relationships:
     """Relationships of the main document part, added without python-docx's

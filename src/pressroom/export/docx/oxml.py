@@ -131,26 +131,8 @@ def paragraph(
     return p
 
 
-def run(parent: Element, text: str | None = None, *, style_id: str | None = None) -> Element:
-    r = etree.SubElement(parent, qn("w:r"))
-    if style_id is not None:
-        sub(etree.SubElement(r, qn("w:rPr")), "w:rStyle", style_id)
-    if text:
-        add_text(r, text)
-    return r
-
-
 def shading(parent: Element, fill: str) -> Element:
     return sub(parent, "w:shd", "clear", color="auto", fill=fill.lstrip("#").upper())
-
-
-def border_set(
-    parent: Element, tag: str, color: str, sides: tuple[str, ...], size: int = 6
-) -> None:
-    """``w:pBdr``/``w:tblBorders``/``w:tcBorders`` with single lines on ``sides``."""
-    borders = sub(parent, tag)
-    for side in sides:
-        sub(borders, f"w:{side}", "single", sz=str(size), space="0", color=color.lstrip("#"))
 
 
 def bookmark(parent: Element, bookmark_id: int, name: str, *, end: bool) -> None:
@@ -175,7 +157,3 @@ def last_child(parent: Element) -> Element | None:
 def follows_table(parent: Element) -> bool:
     last = last_child(parent)
     return last is not None and last.tag == qn("w:tbl")
-
-
-def paragraph_text(p: Element) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))

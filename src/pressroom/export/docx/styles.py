@@ -70,9 +70,6 @@ class StyleCatalog:
     def id(self, name: str) -> str | None:
         return self._ids.get(name.lower())
 
-    def has(self, name: str) -> bool:
-        return name.lower() in self._ids
-
 
 def merge_missing_styles(
     target: Element, source: Element, names: tuple[str, ...] = SCROLL_STYLES

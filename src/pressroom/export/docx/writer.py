@@ -23,7 +23,7 @@ from pressroom.export import ast
 from pressroom.export.docx import sections, toc
 from pressroom.export.docx.blocks import BlockWriter
 from pressroom.export.docx.body import BodyState, BookmarkNames, Frame, Relationships
-from pressroom.export.docx.default_template import default_template_bytes, install_styles
+from pressroom.export.docx.default_template import default_template_bytes
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
 from pressroom.export.docx.oxml import Element, new_container, qn, sub
@@ -280,4 +280,4 @@ def _remove_paragraph(p: Element) -> None:
         close_cell(parent) if len(parent) > 1 else sub(parent, "w:p")
 
 
-__all__ = ["DocxWriter", "ExportCancelled", "TemplateContext", "install_styles", "write_docx"]
+__all__ = ["DocxWriter", "ExportCancelled", "TemplateContext", "write_docx"]
