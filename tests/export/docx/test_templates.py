@@ -368,3 +368,14 @@ def test_jinja_runtime_errors_leave_the_template_as_it_is(
     out = write([], template=template, context=context())
     assert body_texts(out) == ["{{ 1 + title }}", "Install Guide"]
     assert any("Jinja" in w for w in out.warnings)
+
+
+def test_tables_line_up_with_the_text_in_older_templates(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    table = ast.Table(rows=[ast.TableRow([ast.TableCell([para("x")])])])
+    modern = write([table])
+    assert not modern.xpath("//w:tblInd")
+    older = make_template(tmp_path / "word2010.docx", ("$scroll.content",))  # compat mode 14
+    shifted = write([table], template=older)
+    assert shifted.xpath("//w:tbl/w:tblPr/w:tblInd/@w:w") == ["108"]

@@ -28,6 +28,7 @@ class Frame:
     align: str | None = None
     bold: bool = False
     indent: int = 0
+    table_shift: int = 0  # Word before 2013 puts table borders left of the text edge
 
     def inside(self, **changes: Any) -> Frame:
         return replace(self, **changes)

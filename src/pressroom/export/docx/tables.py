@@ -108,7 +108,7 @@ def write_table(
 ) -> None:
     grid = resolve_grid(table)
     widths = column_widths(table, grid.columns, frame.width)
-    tbl = start_table(parent, style_id, widths, indent=frame.indent)
+    tbl = start_table(parent, style_id, widths, indent=frame.indent + frame.table_shift)
     header_rows = _leading_header_rows(table)
     for row_no, placed_row in enumerate(grid.rows):
         tr = etree.SubElement(tbl, qn("w:tr"))
@@ -220,7 +220,7 @@ def write_box(
     accent: str | None = None,
 ) -> tuple[Element, Frame]:
     """A one-cell box (admonitions): returns the cell to write into and its frame."""
-    tbl = start_table(parent, None, [frame.width], indent=frame.indent)
+    tbl = start_table(parent, None, [frame.width], indent=frame.indent + frame.table_shift)
     tr = etree.SubElement(tbl, qn("w:tr"))
     tc = etree.SubElement(tr, qn("w:tc"))
     tc_pr = sub(tc, "w:tcPr")
@@ -251,7 +251,7 @@ def write_columns(
     )
     weights = [s or max(fill, 1.0) for s in shares]
     widths = [int(frame.width * w / sum(weights)) for w in weights]
-    tbl = start_table(parent, None, widths, borders=False, indent=frame.indent)
+    tbl = start_table(parent, None, widths, borders=False, indent=frame.indent + frame.table_shift)
     tr = etree.SubElement(tbl, qn("w:tr"))
     for column, width in zip(columns.columns, widths, strict=True):
         tc = etree.SubElement(tr, qn("w:tc"))

@@ -30,7 +30,7 @@ from pressroom.export.docx.oxml import Element, new_container, qn, sub
 from pressroom.export.docx.placeholders import Marker, TemplateRenderer
 from pressroom.export.docx.splice import BodyChunks, mark_body, save_spliced
 from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
-from pressroom.export.docx.tables import close_cell
+from pressroom.export.docx.tables import CELL_MARGIN, close_cell
 from pressroom.export.docx.template_context import TemplateContext
 from pressroom.export.docx.template_files import load_template
 
@@ -126,7 +126,7 @@ class DocxWriter:
         blocks = self._block_writer(section)
         blocks.toc_entries, blocks.toc_names = toc.collect_entries(document.blocks)
         toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
-        frame = Frame(width=sections.text_width(section))
+        frame = Frame(width=sections.text_width(section), table_shift=self._table_shift())
         chunks = _write_body(document.blocks, blocks, frame, progress, is_cancelled)
         self._mark_content(content, body)
         self._resolve_includes(markers, blocks, frame)
@@ -135,6 +135,15 @@ class DocxWriter:
         self._finish(document)
         save_spliced(self._package, chunks, out)
         return [*self._warnings, *blocks.state.warnings]
+
+    def _table_shift(self) -> int:
+        """In documents laid out like Word 2010 (compatibility mode below 15) a table's
+        border sits one cell margin left of the text; indenting by that margin lines
+        tables up with the text, as they are in newer documents."""
+        for setting in self._package.settings.element.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                return 0 if _int(setting.get(qn("w:val"))) >= 15 else CELL_MARGIN
+        return CELL_MARGIN
 
     def _merge_default_styles(self) -> None:
         styles = self._package.styles.element
