@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI
 
@@ -38,11 +39,20 @@ from pressroom.jobs.worker import build_export_queue
 from pressroom.logs import AccessLogMiddleware
 
 
+class Companion(Protocol):
+    """Something that runs beside the API for as long as it serves (export workers)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 def create_app(
     settings: Settings | None = None,
     db: Database | None = None,
     clock: Clock = utcnow,
     sweep_interval: float = 15.0,
+    companions: Sequence[Companion] = (),
 ) -> FastAPI:
     """The app for ``settings``; migrations and the bootstrap admin run at start-up.
     Export jobs go to the queue; workers (``pressroom worker``) render them."""
@@ -57,7 +67,13 @@ def create_app(
         app.state.webhooks = webhooks
         sweeper.start()
         webhooks.start()
+        for companion in companions:
+            companion.start()
         yield
+        # Stopped here rather than after the server returns: Uvicorn re-raises the
+        # stop signal once it has shut down, so code after it may never run.
+        for companion in companions:
+            companion.stop()
         webhooks.stop()
         sweeper.stop()
         if db is None:

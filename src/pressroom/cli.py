@@ -44,16 +44,9 @@ def serve(
         from pressroom.content.demo import seed_demo
 
         seed_demo(settings, db)
-    app = create_app(settings, db)
-    workers = EmbeddedWorkers(settings.workers)
-    workers.start()
+    app = create_app(settings, db, companions=[EmbeddedWorkers(settings.workers)])
     typer.echo(f"Pressroom on http://{settings.host}:{settings.port} (home: {settings.home})")
-    try:
-        uvicorn.run(
-            app, host=settings.host, port=settings.port, log_level="warning", access_log=False
-        )
-    finally:
-        workers.stop()
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
 
 
 @cli.command()

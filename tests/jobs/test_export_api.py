@@ -255,3 +255,44 @@ def test_many_concurrent_jobs_all_complete(
     jobs = [_start(job_client, root["id"], scope="descendants") for _ in range(12)]
     outcomes = [wait_for_status(job_client, job, finished)["status"] for job in jobs]
     assert outcomes == ["complete"] * 12
+
+
+def _brand_template() -> bytes:
+    """A user template: the title in the header, a split placeholder in the body."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Brand header: $scroll.title"
+    intro = document.add_paragraph()
+    for piece in ("Space: $scroll.", "space", ".name"):  # split as Word splits runs
+        intro.add_run(piece)
+    document.add_paragraph("$scroll.content")
+    document.add_paragraph("The end ({{ title }})")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_export_with_an_uploaded_template(
+    job_client: TestClient, start_workers: Callable[[], ThreadWorkers]
+) -> None:
+    start_workers()
+    create_space(job_client)
+    page = create_page(job_client, "Branded Guide", BODY)
+    upload = job_client.post(
+        "/plugins/servlet/scroll-office/api/templates",
+        files={"file": ("brand.docx", _brand_template(), "application/octet-stream")},
+        data={"name": "Brand", "spaceKey": "DOC"},
+        headers={"X-Atlassian-Token": "no-check"},
+    )
+    assert upload.status_code == 201, upload.text
+    template_id = upload.json()["id"]
+    response = job_client.get(
+        f"{WORD_BASE}/export-sync", params={"templateId": template_id, "pageId": page["id"]}
+    )
+    assert response.status_code == 200, response.text
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Space: DOC space"
+    assert "Overview" in texts
+    assert texts.index("Overview") < texts.index("The end (Branded Guide)")
+    header = document.sections[0].header.paragraphs[0].text
+    assert header == "Brand header: Branded Guide"

@@ -54,7 +54,7 @@ class WordRenderer:
                 else 1
             )
             checkpoint.progress(1, 1)
-            template = resolve_job_template(session, self.settings, job.template_id)
+            template = resolve_job_template(session, self.settings, identity, job.template_id)
             context = self._context(session, root, identity, pages, parameters, template.name)
             checkpoint.enter_step(2)
             document = _assemble(pages, job, base_url, checkpoint)

@@ -31,7 +31,7 @@ def check_exportable(
             f"You may view space {content.space.key} but not export from it; ask a space "
             "administrator for the export permission."
         )
-    resolve_job_template(session, settings, export.template_id)
+    resolve_job_template(session, settings, identity, export.template_id)
     if export.webhook_url is not None:
         WebhookPolicy(settings.webhook_allow).check_syntax(export.webhook_url)
     if export.scope == "descendants" and content.type == "blogpost":

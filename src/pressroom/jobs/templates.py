@@ -7,20 +7,25 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from pressroom.auth.identity import Identity
 from pressroom.config import Settings
-from pressroom.errors import NotFound
+from pressroom.content.templates import resolve_template
 from pressroom.export.docx import TEMPLATE_ID
 
 
 @dataclass(frozen=True, slots=True)
 class JobTemplate:
-    """``path`` None means the built-in default template."""
+    """``path`` None means the built-in default template, which the writer holds in memory."""
 
     path: Path | None
     name: str
 
 
-def resolve_job_template(session: Session, settings: Settings, template_id: str) -> JobTemplate:
+def resolve_job_template(
+    session: Session, settings: Settings, identity: Identity, template_id: str
+) -> JobTemplate:
+    """The template ``identity`` may use; unknown or invisible ones raise NotFound."""
     if template_id == TEMPLATE_ID:
         return JobTemplate(path=None, name="Default Word Template")
-    raise NotFound(f"No template with id {template_id} exists.")
+    template = resolve_template(session, template_id, home=settings.home, identity=identity)
+    return JobTemplate(path=template.path, name=template.name)
