@@ -167,3 +167,15 @@ def test_tables_inside_list_items_are_indented_and_narrower(write: WriteDocument
     nested_width = int(nested.xpath("w:tblPr/w:tblW/@w:w", namespaces=NS)[0])
     top_width = int(top.xpath("w:tblPr/w:tblW/@w:w", namespaces=NS)[0])
     assert nested_width == top_width - indent
+
+
+def test_long_bodies_keep_order_and_table_separation_across_chunks(
+    write: WriteDocument,
+) -> None:
+    blocks: list[ast.Block] = [
+        ast.Table(rows=[ast.TableRow([ast.TableCell([para(f"t{n}")])])]) for n in range(150)
+    ]
+    out = write(blocks)
+    tables = out.xpath("//w:body/w:tbl")
+    assert [out.text(t) for t in tables] == [f"t{n}" for n in range(150)]
+    assert all(t.getnext().tag == W + "p" for t in tables[:-1])

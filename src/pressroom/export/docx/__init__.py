@@ -1,4 +1,20 @@
-"""The Word (.docx) writer: document tree + Word template → .docx."""
+"""The Word (.docx) writer: document tree + Word template → .docx.
+
+    from pressroom.export.docx import Person, TemplateContext, write_docx
+
+    context = TemplateContext(title="Install Guide", space_name="Docs",
+                              exporter=Person("Ada Lovelace", "ada", "ada@example.com"))
+    warnings = write_docx(document, Path("out.docx"), template=None, context=context)
+
+``template=None`` uses the built-in default template (:data:`TEMPLATE_ID`). Uploaded
+templates are checked with :func:`validate_template` (raises :class:`TemplateInvalid`).
+
+Modules: ``writer`` (the entry point), ``blocks``/``inlines``/``tables``/``images``/
+``code`` (body XML), ``numbering``, ``styles``, ``fields``, ``toc``, ``sections``,
+``placeholders``/``scroll_values``/``template_context`` (template placeholders),
+``template_files`` (uploads), ``default_template``, ``splice`` (streaming the body
+into the package), ``oxml`` (element builders).
+"""
 
 from pressroom.export.docx.default_template import (
     TEMPLATE_ID,
