@@ -268,7 +268,8 @@ async def _new_version(
     return results[0]
 
 
-@router.api_route("/download/attachments/{content_id:int}/{filename}", methods=["GET", "HEAD"])
+@router.head("/download/attachments/{content_id:int}/{filename}", include_in_schema=False)
+@router.get("/download/attachments/{content_id:int}/{filename}")
 def download_attachment(
     content_id: int,
     filename: str,
