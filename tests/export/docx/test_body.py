@@ -196,3 +196,14 @@ def test_progress_is_reported_and_cancel_stops_the_export(tmp_path: Path) -> Non
         write_docx(
             ast.Document("T", blocks), tmp_path / "b.docx", is_cancelled=lambda: next(checks)
         )
+
+
+def test_links_to_bookmarks_that_never_appear_are_reported(write: WriteDocument) -> None:
+    out = write(
+        [
+            para(ast.Link(ast.InternalTarget("later"), [text("fine")])),
+            para(ast.Link(ast.InternalTarget("nowhere"), [text("broken")])),
+            ast.Heading(1, [text("Later")], bookmarks=["later"]),
+        ]
+    )
+    assert out.warnings == ["Link to nowhere has no target in the document"]

@@ -52,6 +52,7 @@ class BookmarkNames:
         self._by_name: dict[str, str] = {}
         self._taken: set[str] = set(taken or ())
         self._placed: set[str] = set(taken or ())
+        self._linked: set[str] = set()
         self._next_id = first_id
 
     def word_name(self, name: str) -> str:
@@ -80,6 +81,16 @@ class BookmarkNames:
         bookmark_id = self._next_id
         self._next_id += 1
         return bookmark_id, word_name
+
+    def link(self, name: str) -> str:
+        """The Word name for a link to ``name`` (which may be placed later)."""
+        word_name = self.word_name(name)
+        self._linked.add(word_name)
+        return word_name
+
+    def dangling(self) -> list[str]:
+        """Linked names no bookmark was placed for."""
+        return sorted(self._linked - self._placed)
 
     def next_id(self) -> int:
         bookmark_id = self._next_id

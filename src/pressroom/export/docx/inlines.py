@@ -172,7 +172,7 @@ class InlineWriter:
         if isinstance(target, ast.ExternalTarget):
             hyperlink.set(_R_ID, self._state.relationships.hyperlink(target.url))
         else:
-            hyperlink.set(_ANCHOR, self._state.bookmarks.word_name(target.bookmark))
+            hyperlink.set(_ANCHOR, self._state.bookmarks.link(target.bookmark))
         hyperlink.set(qn("w:history"), "1")
         self.write(hyperlink, children, replace(fmt, style="Hyperlink"), frame)
 

@@ -132,6 +132,8 @@ class DocxWriter:
         self._resolve_includes(markers, blocks, frame)
         if blocks.section_breaks and final_section is not None:
             sections.strip_first_page(final_section)
+        for name in blocks.state.bookmarks.dangling()[:100]:
+            self._warnings.append(f"Link to {name} has no target in the document")
         self._finish(document)
         save_spliced(self._package, chunks, out)
         return [*self._warnings, *blocks.state.warnings]
