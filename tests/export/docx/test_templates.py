@@ -379,3 +379,12 @@ def test_tables_line_up_with_the_text_in_older_templates(
     older = make_template(tmp_path / "word2010.docx", ("$scroll.content",))  # compat mode 14
     shifted = write([table], template=older)
     assert shifted.xpath("//w:tbl/w:tblPr/w:tblInd/@w:w") == ["108"]
+
+
+def test_control_characters_in_values_do_not_break_the_export(write: WriteDocument) -> None:
+    out = write(
+        ast.Document("Bad\x00title\x1b", [para("x")]),
+        context=context(title="Bad\x07 title", exporter=Person("Ada\x0b")),
+    )
+    assert body_texts(out)[0] == "Bad title"
+    assert out.package.core_properties.title == "Badtitle"

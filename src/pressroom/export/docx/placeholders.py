@@ -21,7 +21,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from pressroom.export.docx.oxml import XML_SPACE, Element, qn
+from pressroom.export.docx.oxml import XML_SPACE, Element, clean_text, qn
 from pressroom.export.docx.scroll_values import ScrollValues
 from pressroom.export.docx.template_context import TemplateContext, format_java_date
 
@@ -182,7 +182,7 @@ class TemplateRenderer:
             return "" if match.group("quiet") else match.group(0)
         if value is None:
             return "" if match.group("quiet") else match.group(0)
-        return value
+        return clean_text(value)
 
 
 def _text(p: Element) -> str:

@@ -26,7 +26,7 @@ from pressroom.export.docx.body import BodyState, BookmarkNames, Frame, Relation
 from pressroom.export.docx.default_template import default_template_bytes
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
-from pressroom.export.docx.oxml import Element, new_container, qn, sub
+from pressroom.export.docx.oxml import Element, clean_text, new_container, qn, sub
 from pressroom.export.docx.placeholders import Marker, TemplateRenderer
 from pressroom.export.docx.splice import BodyChunks, mark_body, save_spliced
 from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
@@ -245,11 +245,13 @@ class DocxWriter:
             else:
                 settings.append(update)
         properties = self._package.core_properties
-        properties.title = document.title[:255]
+        properties.title = clean_text(document.title)[:255]
         exported = self._context.export_date or dt.datetime.now(dt.UTC)
         properties.created = properties.modified = exported
         if self._context.exporter is not None:
-            properties.author = properties.last_modified_by = self._context.exporter.full_name
+            properties.author = properties.last_modified_by = clean_text(
+                self._context.exporter.full_name
+            )[:255]
 
 
 def _write_body(
