@@ -24,6 +24,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 from pressroom.app import create_app
 from pressroom.config import Settings
 from pressroom.db import Base, Database
+from tests.libreoffice import LibreOffice, find_libreoffice
 
 ADMIN = ("admin", "admin-secret")
 PG_URL = os.environ.get("PRESSROOM_TEST_DATABASE_URL")
@@ -175,3 +176,8 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
+    return find_libreoffice(tmp_path_factory.mktemp("lo-profile"))
