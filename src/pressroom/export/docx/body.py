@@ -10,6 +10,7 @@ from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from pressroom.export.docx.oxml import clean_text
 from pressroom.export.docx.styles import StyleCatalog
 
 # 1 CSS px at 96 dpi = 15 twips = 9525 EMU; 1 twip = 635 EMU.
@@ -116,6 +117,7 @@ class Relationships:
                 return rid
 
     def hyperlink(self, url: str) -> str:
+        url = clean_text(url).strip()
         rid = self._external.get(url)
         if rid is None:
             rid = self.new_id()

@@ -11,7 +11,7 @@ import copy
 
 from lxml import etree
 
-from pressroom.export.docx.oxml import XML_SPACE, Element, add_text, paragraph, qn, sub
+from pressroom.export.docx.oxml import XML_SPACE, Element, add_text, clean_text, paragraph, qn, sub
 
 
 def _field_char(parent: Element, kind: str, rpr: Element | None) -> None:
@@ -39,7 +39,7 @@ def complex_field(
     if rpr is not None:
         r.append(_copy(rpr))
     instr = etree.SubElement(r, qn("w:instrText"))
-    instr.text = f" {instruction} "
+    instr.text = f" {clean_text(instruction)} "
     instr.set(XML_SPACE, "preserve")
     if result is not None:
         _field_char(parent, "separate", rpr)
@@ -56,7 +56,7 @@ def field_start(parent: Element, instruction: str) -> None:
     _field_char(parent, "begin", None)
     r = etree.SubElement(parent, qn("w:r"))
     instr = etree.SubElement(r, qn("w:instrText"))
-    instr.text = f" {instruction} "
+    instr.text = f" {clean_text(instruction)} "
     instr.set(XML_SPACE, "preserve")
     _field_char(parent, "separate", None)
 

@@ -19,7 +19,7 @@ from PIL import Image as PillowImage
 
 from pressroom.export import ast
 from pressroom.export.docx.body import EMU_PER_TWIP, BodyState
-from pressroom.export.docx.oxml import Element, qn
+from pressroom.export.docx.oxml import Element, clean_text, qn
 
 EMU_PER_PX: Final = 9525
 _PICTURE_URI: Final = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -130,13 +130,13 @@ def _drawing(
     doc_pr = _el(inline, "wp:docPr", id=str(drawing_id), name=f"Picture {drawing_id}")
     description = image.alt or image.title
     if description:
-        doc_pr.set("descr", description)
+        doc_pr.set("descr", clean_text(description))
     frame_pr = _el(inline, "wp:cNvGraphicFramePr")
     _el(frame_pr, "a:graphicFrameLocks", noChangeAspect="1")
     data = _el(_el(inline, "a:graphic"), "a:graphicData", uri=_PICTURE_URI)
     pic = _el(data, "pic:pic")
     nv = _el(pic, "pic:nvPicPr")
-    _el(nv, "pic:cNvPr", id="0", name=embedded.name)
+    _el(nv, "pic:cNvPr", id="0", name=clean_text(embedded.name))
     _el(nv, "pic:cNvPicPr")
     fill = _el(pic, "pic:blipFill")
     _el(fill, "a:blip").set(qn("r:embed"), embedded.rid)

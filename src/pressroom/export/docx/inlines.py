@@ -161,10 +161,12 @@ class InlineWriter:
     def _link(self, parent: Element, link: ast.Link, fmt: RunFormat, frame: Frame) -> None:
         target = link.target
         children = link.children or [ast.Text(_target_label(target))]
-        if parent.tag == _HYPERLINK or not isinstance(
-            target, ast.ExternalTarget | ast.InternalTarget
+        if (
+            parent.tag == _HYPERLINK
+            or not isinstance(target, ast.ExternalTarget | ast.InternalTarget)
+            or (isinstance(target, ast.ExternalTarget) and not target.url.strip())
         ):
-            if not isinstance(target, ast.ExternalTarget | ast.InternalTarget):
+            if isinstance(target, ast.PageTarget | ast.AnchorTarget | ast.AttachmentTarget):
                 self._state.warn(f"Link target left unresolved: {_target_label(target)}")
             self.write(parent, children, fmt, frame)
             return
