@@ -92,7 +92,9 @@ def test_sync_export_answers_with_the_file(
     assert response.status_code == 200, response.text
     disposition = response.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="Release Notes 2.0')
-    assert "filename*=UTF-8''Release%20Notes%202.0%20%E2%80%93%20%C3%9Cberblick" in disposition
+    assert disposition.endswith(
+        "filename*=UTF-8''Release%20Notes%202.0%20%E2%80%93%20%C3%9Cberblick.docx"
+    )
     document = docx.Document(io.BytesIO(response.content))
     assert any(p.text == "Overview" for p in document.paragraphs)
 

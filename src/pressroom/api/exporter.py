@@ -42,6 +42,7 @@ from pressroom.jobs.lifecycle import (
     submit_job,
 )
 from pressroom.jobs.models import FINAL_STATES, ExportJob
+from pressroom.jobs.render import safe_title
 from pressroom.jobs.submission import check_exportable
 
 WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
@@ -292,7 +293,12 @@ async def export_sync(
         answer = FileResponse(
             export_dir(settings.exports_dir, finished.id) / finished.file_key,
             media_type=DOCX_MEDIA_TYPE,
-            headers={"Content-Disposition": content_disposition(finished.file_name)},
+            # As API.md says: the synchronous answer is named after the page title alone.
+            headers={
+                "Content-Disposition": content_disposition(
+                    f"{safe_title(finished.page_title or 'export')}.docx"
+                )
+            },
         )
     # A returned response does not carry the cookies set on ``response``: copy them.
     answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")

@@ -187,6 +187,10 @@ def _include_blocks(
 
 def export_file_name(title: str, version: int, stamp: str, extension: str) -> str:
     """``{Title}-v{pageVersion}-{yyyyMMdd_HHmmss}.{ext}``, as the Data Center exporter names
-    files; characters no file system takes become ``_``."""
-    safe = UNSAFE_FILE_CHARACTERS.sub("_", title).strip(" .") or "export"
-    return f"{safe[:150]}-v{version}-{stamp}.{extension}"
+    the files of asynchronous exports."""
+    return f"{safe_title(title)}-v{version}-{stamp}.{extension}"
+
+
+def safe_title(title: str) -> str:
+    """The title as a file name: characters no file system takes become ``_``."""
+    return (UNSAFE_FILE_CHARACTERS.sub("_", title).strip(" .") or "export")[:150]
