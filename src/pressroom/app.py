@@ -17,6 +17,7 @@ from pressroom.api import (
     labels,
     login,
     openapi_docs,
+    page_info,
     pat,
     search,
     space_permissions,
@@ -106,6 +107,7 @@ def create_app(
         admin,
         space_permissions,
         openapi_docs,
+        page_info,
     ):
         app.include_router(module.router)
     app.add_middleware(

@@ -300,3 +300,20 @@ def test_unknown_path_is_json_404(anonymous: TestClient) -> None:
     response = anonymous.get("/rest/api/nothing-here")
     assert response.status_code == 404
     assert response.json()["statusCode"] == 404
+
+
+def test_page_information(client: TestClient) -> None:
+    create_space(client)
+    root = create_page(client, "Root")
+    page = create_page(client, "Leaf", parent=root["id"])
+    client.post(f"/rest/api/content/{page['id']}/label", json={"name": "draft"})
+    info = client.get(f"/rest/pressroom/1/content/{page['id']}/info").json()
+    assert info["id"] == page["id"]
+    assert info["title"] == "Leaf"
+    assert info["space"] == {"key": "DOC", "name": "DOC space"}
+    assert info["version"] == 1
+    assert info["createdBy"] == info["lastModifiedBy"] == "admin"
+    assert info["createdDate"].endswith("Z")
+    assert info["ancestors"] == [{"id": root["id"], "title": "Root"}]
+    assert info["labels"] == ["draft"]
+    assert client.get("/rest/pressroom/1/content/999999/info").status_code == 404
