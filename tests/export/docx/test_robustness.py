@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
+from pathlib import Path
 
 import docx
 from hypothesis import HealthCheck, given, settings
@@ -65,3 +67,26 @@ def test_any_text_makes_a_readable_document(document: ast.Document) -> None:
     docx.Document(out)
     with zipfile.ZipFile(out) as archive:
         etree.fromstring(archive.read("word/document.xml"))
+
+
+template_text = st.lists(
+    st.sampled_from([*"$!scrol.tiep{}%#()\"'- x", "$scroll.", "{{", "}}", "{%", "%}"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(template_text, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_any_template_text_never_fails_the_export(paragraphs: list[list[str]]) -> None:
+    template = docx.Document()
+    for pieces in paragraphs:
+        p = template.add_paragraph()
+        for piece in pieces:
+            p.add_run(piece)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "template.docx"
+        template.save(str(path))
+        out = io.BytesIO()
+        write_docx(ast.Document("T", [ast.Paragraph([ast.Text("body")])]), out, template=path)
+    out.seek(0)
+    docx.Document(out)
