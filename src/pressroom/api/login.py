@@ -65,12 +65,27 @@ def _current(request: Request, db: Database, clock: Clock) -> BrowserSession | N
         return BrowserSession(token, row.csrf_token, user.username if user else None)
 
 
-def _form_csrf(request: Request, response: Response, db: Database) -> str:
-    key = ensure_anonymous_session(request, response)
+def _form_page(
+    request: Request,
+    db: Database,
+    current: BrowserSession | None,
+    status: int,
+    **values: str | None,
+) -> HTMLResponse:
+    """The page for the caller's session; without one, a new anonymous session carries the
+    form's CSRF token."""
+    if current is not None:
+        return _page(request, status, current.csrf_token, username=current.username, **values)
+    holder = Response()
+    key = ensure_anonymous_session(request, holder)
     with db.read() as session:
         csrf = session.scalar(select(LoginSession.csrf_token).where(LoginSession.token_hash == key))
     assert csrf is not None
-    return csrf
+    page = _page(request, status, csrf, **values)
+    for name, value in holder.raw_headers:
+        if name == b"set-cookie":
+            page.raw_headers.append((name, value))
+    return page
 
 
 def _page(request: Request, status: int, csrf_token: str, **values: str | None) -> HTMLResponse:
@@ -97,21 +112,7 @@ def get_login(
     os_destination: str | None = None,
 ) -> Response:
     current = _current(request, db, clock)
-    destination = safe_destination(os_destination)
-    if current is not None:
-        return _page(
-            request, 200, current.csrf_token, username=current.username, destination=destination
-        )
-    holder = Response()
-    page = _page(request, 200, _form_csrf(request, holder, db), destination=destination)
-    _copy_cookies(holder, page)
-    return page
-
-
-def _copy_cookies(source: Response, target: Response) -> None:
-    for name, value in source.raw_headers:
-        if name == b"set-cookie":
-            target.raw_headers.append((name, value))
+    return _form_page(request, db, current, 200, destination=safe_destination(os_destination))
 
 
 def _csrf_matches(current: BrowserSession | None, sent: str) -> bool:
@@ -133,20 +134,20 @@ def post_login(
 ) -> Response:
     current = _current(request, db, clock)
     destination = safe_destination(os_destination)
-    if not _csrf_matches(current, atl_token) or current is None:
-        return _retry_page(
-            request, db, 403, "The login form expired. Please try again.", os_username, destination
-        )
+    retry = {"entered_username": os_username, "destination": destination}
+    if current is None or not _csrf_matches(current, atl_token):
+        message = "The login form expired. Please try again."
+        return _form_page(request, db, current, 403, message=message, **retry)
     now = clock()
     authenticator = Authenticator(db, request.app.state.credential_cache, now)
     try:
         identity = authenticator.by_password(os_username, os_password, "form", address)
     except TooManyRequests as exc:
-        page = _retry_page(request, db, 429, exc.message, os_username, destination)
+        page = _form_page(request, db, current, 429, message=exc.message, **retry)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     except NotAuthenticated as exc:
-        return _retry_page(request, db, 401, exc.message, os_username, destination)
+        return _form_page(request, db, current, 401, message=exc.message, **retry)
     with db.write() as session:
         # A fresh session id at login, so a planted cookie never becomes an account.
         revoke_session(session, current.token)
@@ -154,18 +155,6 @@ def post_login(
     redirect = RedirectResponse(destination, status_code=303)
     set_session_cookie(request, redirect, issued)
     return redirect
-
-
-def _retry_page(
-    request: Request, db: Database, status: int, message: str, username: str, destination: str
-) -> HTMLResponse:
-    holder = Response()
-    csrf = _form_csrf(request, holder, db)
-    page = _page(
-        request, status, csrf, message=message, entered_username=username, destination=destination
-    )
-    _copy_cookies(holder, page)
-    return page
 
 
 @router.post("/logout")
@@ -180,13 +169,8 @@ def post_logout(
     if current is None:
         return RedirectResponse("/login", status_code=303)
     if not _csrf_matches(current, atl_token):
-        return _page(
-            request,
-            403,
-            current.csrf_token,
-            username=current.username,
-            message="The logout form expired. Please try again.",
-        )
+        message = "The logout form expired. Please try again."
+        return _form_page(request, db, current, 403, message=message)
     with db.write() as session:
         revoke_session(session, current.token)
         if current.username:
