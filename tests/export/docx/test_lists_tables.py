@@ -179,3 +179,18 @@ def test_long_bodies_keep_order_and_table_separation_across_chunks(
     tables = out.xpath("//w:body/w:tbl")
     assert [out.text(t) for t in tables] == [f"t{n}" for n in range(150)]
     assert all(t.getnext().tag == W + "p" for t in tables[:-1])
+
+
+def test_percentage_and_pixel_column_widths(write: WriteDocument) -> None:
+    def grid_of(widths: list[float | None]) -> list[int]:
+        table = ast.Table(
+            rows=[ast.TableRow([ast.TableCell([para(str(n))]) for n in range(len(widths))])],
+            column_widths=widths,
+        )
+        return [int(w) for w in write([table]).xpath("//w:tblGrid/w:gridCol/@w:w")]
+
+    shares = grid_of([25.0, 50.0, 25.0])
+    assert sum(shares) > 9000  # the whole text width, not 100 px
+    assert abs(shares[1] - 2 * shares[0]) <= 2
+    pixels = grid_of([100.0, 200.0])
+    assert pixels == [1500, 3000]  # 15 twips per CSS pixel

@@ -87,20 +87,29 @@ def _continue_merges(
 
 
 def column_widths(table: ast.Table, columns: int, available: int) -> list[int]:
-    """Column widths in twips. Widths look like pixels when all are given and > 1;
-    otherwise they are weights. The table never exceeds ``available``."""
+    """Column widths in twips; the table never exceeds ``available``.
+
+    The reader passes pixels or percentages. Widths that add up to about 100, to at
+    most 1, or too little for pixels are shares of the table; others are pixels,
+    which also size the table when it has no width of its own."""
     given = [w if w and w > 0 else None for w in table.column_widths[:columns]]
     given += [None] * (columns - len(given))
     known = [w for w in given if w is not None]
     total = available
     if table.width_percent:
         total = int(available * min(table.width_percent, 100.0) / 100)
-    elif known and len(known) == columns and min(known) > 1:
+    elif known and len(known) == columns and not _look_like_shares(known):
         total = min(int(sum(known) * TWIPS_PER_PX), available)
     fill = sum(known) / len(known) if known else 1.0
     weights = [w if w is not None else fill for w in given]
     scale = total / sum(weights)
     return [max(int(w * scale), 200) for w in weights]
+
+
+def _look_like_shares(widths: list[float]) -> bool:
+    """Percentages (about 100 in all), fractions, or weights too small for pixels."""
+    total = sum(widths)
+    return total <= 1.0 + 1e-6 or 95.0 <= total <= 105.0 or total / len(widths) < 20
 
 
 def write_table(
