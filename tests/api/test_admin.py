@@ -151,3 +151,15 @@ def test_deleting_a_group_removes_its_grants(client: TestClient) -> None:
     client.delete(f"{ADMIN_API}/groups/writers")
     client.post(f"{ADMIN_API}/groups", json={"name": "writers"})
     assert client.get("/rest/pressroom/1/space/DOC/permissions").json()["groups"] == {}
+
+
+def test_a_user_with_content_is_disabled_not_deleted(
+    client: TestClient, caller: TestClient
+) -> None:
+    add_user(client, *ALICE)
+    caller.auth = ALICE
+    assert caller.post("/rest/api/space", json={"key": "ALI", "name": "Alice"}).status_code == 200
+    refused = client.delete(f"{ADMIN_API}/users/alice")
+    assert refused.status_code == 409
+    assert "disable" in refused.json()["message"]
+    assert client.get(f"{ADMIN_API}/users/alice").status_code == 200

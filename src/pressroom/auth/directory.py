@@ -114,8 +114,15 @@ def delete_user(session: Session, user: User) -> None:
             SpacePermission.subject_type == "user", SpacePermission.subject_name == user.username
         )
     )
-    session.delete(user)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.delete(user)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"{user.username} created or changed content, which keeps their name; "
+            'disable the account instead (PUT with "active": false).'
+        ) from exc
 
 
 def _keep_an_admin(
