@@ -303,10 +303,10 @@ def _header_and_footer(section: Any) -> None:
     header.style = "header"
     fields.running_header(header._p, "Scroll Heading 1")
     _right_tab(header._p)
-    header.add_run("$scroll.title")
+    header.add_run("$!scroll.title")
     footer = section.footer.paragraphs[0]
     footer.style = "footer"
-    footer.add_run("$scroll.space.name")
+    footer.add_run("$!scroll.space.name")
     _right_tab(footer._p)
     footer.add_run("Page ")
     fields.page_number(footer._p)
@@ -331,14 +331,20 @@ def _compatibility_15(settings: Element) -> None:
 
 
 def _body(document: Any) -> None:
-    document.add_paragraph("$scroll.title", style="Title")
+    document.add_paragraph("$!scroll.title", style="Title")
     document.add_paragraph("$!scroll.space.name", style="Subtitle")
-    details = document.add_paragraph(style="Scroll Plain Text")
-    details.add_run('Exported on $scroll.exportdate.("d MMMM yyyy")')
-    details.add_run().add_break()
-    details.add_run("by $!scroll.exporter.fullName")
-    details.add_run().add_break()
-    details.add_run("Page version $!scroll.version")
+    # Both placeholder syntaxes, as template authors may use them: Jinja's
+    # paragraph-level {% if %} drops the lines that would have no value.
+    for line in (
+        'Exported on $scroll.exportdate.("d MMMM yyyy")',
+        "{% if exporter.fullName %}",
+        "by {{ exporter.fullName }}",
+        "{% endif %}",
+        "{% if version %}",
+        "Page version {{ version }}",
+        "{% endif %}",
+    ):
+        document.add_paragraph(line, style="Scroll Plain Text")
     document.add_page_break()
     document.add_paragraph("Contents", style="TOC Heading")
     toc = etree.SubElement(document.element.body, qn("w:p"))
