@@ -56,7 +56,9 @@ def clear_session_cookie(request: Request, response: Response) -> None:
 
 def ensure_anonymous_session(request: Request, response: Response) -> str:
     """The key of the caller's anonymous session: the one its cookie names, or a new one
-    whose cookie is set on ``response``. Export jobs store this key as their owner."""
+    whose cookie is set on ``response``. Export jobs store this key as their owner.
+
+    It touches the database: call it from a sync endpoint or a worker thread."""
     db: Database = request.app.state.db
     now: datetime = request_clock(request)()
     token = request.cookies.get(SESSION_COOKIE, "")

@@ -15,8 +15,9 @@ class Identity:
     """The caller: a user, or anonymous (``user_id`` None).
 
     ``session_key`` identifies the caller's anonymous browser session, when there is one
-    (see ``pressroom.auth.sessions.ensure_anonymous_session``); ``method`` says how the
-    caller authenticated: session, basic, url, token, or empty for anonymous.
+    (see ``pressroom.auth.cookies.ensure_anonymous_session``); ``method`` says how the
+    caller authenticated: session, form (the login form), basic, url, token, or empty
+    for anonymous.
     """
 
     user_id: int | None = None

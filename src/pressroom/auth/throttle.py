@@ -3,6 +3,7 @@ one client address, further attempts are refused (429) until the oldest failure 
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import datetime, timedelta
 
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 from pressroom.auth.models import LoginFailure
 from pressroom.clock import as_utc
 from pressroom.errors import TooManyRequests
+
+log = logging.getLogger("pressroom.audit")
 
 LIMIT = 5
 WINDOW = timedelta(minutes=5)
@@ -24,6 +27,12 @@ def check_throttle(session: Session, username: str | None, address: str, now: da
         waits.append(_wait(session, LoginFailure.username == username, now))
     retry_after = max(waits)
     if retry_after > 0:
+        log.warning(
+            "login throttled user=%s address=%s retry_after=%s",
+            username or "-",
+            address,
+            retry_after,
+        )
         raise TooManyRequests(
             f"Too many failed logins; try again in {retry_after} seconds.", retry_after
         )
