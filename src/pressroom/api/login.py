@@ -31,6 +31,8 @@ from pressroom.web import templates
 router = APIRouter(tags=["login"], include_in_schema=False)
 
 FieldText = Annotated[str, Form(max_length=1024)]
+# Where a login without a (safe) destination lands; the login page then says who is logged in.
+HOME = "/login"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +44,13 @@ class BrowserSession:
 
 def safe_destination(value: str | None) -> str:
     """A path on this server to go to after login; anything else (other hosts, schemes,
-    ``//host``, backslashes, control characters) becomes ``/``."""
+    ``//host``, backslashes, control characters) becomes ``HOME``."""
     if not value or not value.startswith("/") or value.startswith("//"):
-        return "/"
+        return HOME
     if "\\" in value or any(ord(char) < 32 or ord(char) == 127 for char in value):
-        return "/"
+        return HOME
     parts = urlsplit(value)
-    return "/" if parts.scheme or parts.netloc else value
+    return HOME if parts.scheme or parts.netloc else value
 
 
 def _current(request: Request, db: Database, clock: Clock) -> BrowserSession | None:
@@ -93,7 +95,7 @@ def _page(request: Request, status: int, csrf_token: str, **values: str | None) 
         "csrf_token": csrf_token,
         "login_action": request.url_for("post_login").path,
         "logout_action": request.url_for("post_logout").path,
-        "destination": "/",
+        "destination": "",
         "entered_username": "",
         "message": None,
         "username": None,
@@ -130,7 +132,7 @@ def post_login(
     os_username: FieldText = "",
     os_password: FieldText = "",
     atl_token: FieldText = "",
-    os_destination: FieldText = "/",
+    os_destination: FieldText = "",
 ) -> Response:
     current = _current(request, db, clock)
     destination = safe_destination(os_destination)
