@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.docx import (
@@ -395,3 +396,31 @@ def test_default_template_without_context_shows_no_placeholders(write: WriteDocu
     texts = [out.text(out.body)] + ["".join(p.itertext()) for p in furniture]
     assert not any("$" in text for text in texts)
     assert body_texts(out)[0] == "Only a title"
+
+
+def test_a_templates_own_toc_is_filled_with_the_documents_headings(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    w = NS["w"]
+    toc_xml = f"""<w:sdt xmlns:w="{w}"><w:sdtContent>
+      <w:p><w:r><w:t>Contents</w:t></w:r></w:p>
+      <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>
+        <w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>
+        <w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Old entry 1</w:t></w:r></w:p>
+      <w:p><w:r><w:t>Old entry 2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
+    </w:sdtContent></w:sdt>"""
+    document = docx.Document()
+    document.element.body.insert(0, etree.fromstring(toc_xml))
+    document.add_paragraph("$scroll.content")
+    path = tmp_path / "toc.docx"
+    document.save(str(path))
+    out = write(
+        [ast.Heading(1, [ast.Text("Alpha")]), ast.Heading(2, [ast.Text("Beta")])],
+        template=path,
+        context=context(),
+    )
+    sdt_texts = [out.text(p) for p in out.xpath("//w:sdtContent/w:p")]
+    assert sdt_texts == ["Contents", "Alpha", "Beta"]
+    assert (
+        len(out.xpath("//w:sdtContent//w:fldChar[@w:fldCharType='begin']")) == 3
+    )  # TOC + 2 PAGEREF
