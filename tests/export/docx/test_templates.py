@@ -18,6 +18,7 @@ from pressroom.export.docx import (
     TemplateContext,
     TemplateInvalid,
     default_template_bytes,
+    template_context,
     validate_template,
 )
 from pressroom.export.docx.template_context import format_java_date
@@ -229,7 +230,17 @@ def test_default_template_cover_page(write: WriteDocument) -> None:
     assert out.warnings == []
 
 
-def test_java_date_patterns() -> None:
+def test_dates_in_the_exports_locale(write: WriteDocument, tmp_path: Path) -> None:
+    pytest.importorskip("babel")
+    template = make_template(tmp_path / "t.docx", ('$scroll.exportdate.("EEEE, d. MMMM yyyy")',))
+    out = write([], template=template, context=context(locale="de-DE"))
+    assert body_texts(out)[0] == "Dienstag, 5. M\u00e4rz 2024"
+
+
+@pytest.mark.parametrize("babel", [True, False], ids=["babel", "built-in"])
+def test_java_date_patterns(babel: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not babel:
+        monkeypatch.setattr(template_context, "_babel_dates", lambda: None)
     moment = dt.datetime(2024, 12, 1, 9, 5, 3)
     assert format_java_date(moment, "yyyy-MM-dd'T'HH:mm:ss") == "2024-12-01T09:05:03"
     assert format_java_date(moment, "d MMM yy, h:mm a") == "1 Dec 24, 9:05 AM"

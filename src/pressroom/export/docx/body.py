@@ -140,7 +140,7 @@ class BodyState:
     bookmarks: BookmarkNames = field(default_factory=BookmarkNames)
     warnings: list[str] = field(default_factory=list)
     drawing_ids: int = 0
-    date_format: str = "%d %b %Y"
+    locale: str = "en"
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < 1000:

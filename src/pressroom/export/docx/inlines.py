@@ -14,7 +14,9 @@ from pressroom.export.docx import fields
 from pressroom.export.docx.body import BodyState, Frame
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.oxml import Element, add_text, bookmark, qn, shading, sub
+from pressroom.export.docx.template_context import format_java_date
 
+DATE_PATTERN: Final = "d MMM yyyy"  # how Confluence shows a date macro
 _R: Final = qn("w:r")
 _RPR: Final = qn("w:rPr")
 _HYPERLINK: Final = qn("w:hyperlink")
@@ -206,7 +208,8 @@ class InlineWriter:
 
     def _format_date(self, iso: str) -> str:
         try:
-            return dt.date.fromisoformat(iso[:10]).strftime(self._state.date_format)
+            day = dt.date.fromisoformat(iso[:10])
+            return format_java_date(day, DATE_PATTERN, self._state.locale)
         except ValueError:
             return iso
 

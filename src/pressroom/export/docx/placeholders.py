@@ -126,6 +126,7 @@ class TemplateRenderer:
         self._values = ScrollValues(context)
         self._warnings = warnings
         self._jinja_context = self._values.jinja_variables()
+        self._locale = context.locale
 
     def render(self, root: Element) -> list[Marker]:
         """Render ``root`` (a ``w:body``, ``w:hdr`` or ``w:ftr``) in place; returns
@@ -149,7 +150,9 @@ class TemplateRenderer:
         source = JINJA_TAG.sub(lambda m: _unescape_tag(m.group(0)), source)
         missing: list[str] = []
         try:
-            rendered = _environment(missing).from_string(source).render(self._jinja_context)
+            rendered = (
+                _environment(missing, self._locale).from_string(source).render(self._jinja_context)
+            )
             result = etree.fromstring(rendered.encode("utf-8"), _SAFE_PARSER)
         except Exception as exc:  # a template's mistake never fails the export
             self._warnings.append(f"Template Jinja placeholders left as they are: {exc}")
@@ -194,7 +197,7 @@ def _unescape_tag(tag: str) -> str:
     return html.unescape(tag).translate(_SMART_QUOTES)
 
 
-def _environment(missing: list[str]) -> SandboxedEnvironment:
+def _environment(missing: list[str], locale: str) -> SandboxedEnvironment:
     class LiteralUndefined(jinja2.ChainableUndefined):
         """An unknown name renders as the placeholder itself, as Velocity does."""
 
@@ -206,12 +209,12 @@ def _environment(missing: list[str]) -> SandboxedEnvironment:
             return f"{{{{ {name} }}}}"
 
     env = SandboxedEnvironment(autoescape=True, undefined=LiteralUndefined)
-    env.filters["date"] = _date_filter
+    env.filters["date"] = functools.partial(_date_filter, locale=locale)
     return env
 
 
-def _date_filter(value: Any, pattern: str = "d MMMM yyyy") -> str:
+def _date_filter(value: Any, pattern: str = "d MMMM yyyy", *, locale: str = "en") -> str:
     try:
-        return format_java_date(value, pattern)
+        return format_java_date(value, pattern, locale)
     except (AttributeError, TypeError, ValueError):
         return str(value)

@@ -53,7 +53,9 @@ class ScrollValues:
         if key in _DATES:
             moment = self._date(key)
             pattern = argument or DEFAULT_DATE_PATTERN
-            return True, None if moment is None else format_java_date(moment, pattern)
+            return True, None if moment is None else format_java_date(
+                moment, pattern, self._context.locale
+            )
         if key == "pageproperty":
             return True, self._context.page_properties.get(argument)
         if key == "custom":

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from pressroom.export import ast
 
@@ -60,9 +62,17 @@ DEFAULT_DATE_PATTERN: Final = "d MMMM yyyy"
 _PATTERN_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", re.S)
 
 
-def format_java_date(moment: dt.datetime, pattern: str = DEFAULT_DATE_PATTERN) -> str:
+def format_java_date(
+    moment: dt.datetime | dt.date, pattern: str = DEFAULT_DATE_PATTERN, locale: str = "en"
+) -> str:
     """Format ``moment`` with a Java ``SimpleDateFormat`` pattern such as
-    ``yyyy-MM-dd HH:mm`` or ``EEEE, d MMMM yyyy``. English names."""
+    ``yyyy-MM-dd HH:mm`` or ``EEEE, d MMMM yyyy``, with month and day names in
+    ``locale`` (BCP 47) when Babel is installed, else in English."""
+    localised = _babel_format(moment, pattern, locale)
+    if localised is not None:
+        return localised
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
     out: list[str] = []
     for match in _PATTERN_TOKEN.finditer(pattern):
         token = match.group(0)
@@ -73,6 +83,40 @@ def format_java_date(moment: dt.datetime, pattern: str = DEFAULT_DATE_PATTERN) -
         else:
             out.append(token)
     return "".join(out)
+
+
+def _babel_format(moment: dt.datetime | dt.date, pattern: str, locale: str) -> str | None:
+    """Babel's CLDR patterns read Java's the same way, except ``u`` (day of week)."""
+    dates = _babel_dates()
+    if dates is None or "u" in _PATTERN_TOKEN.sub(_unquoted_letters, pattern):
+        return None
+    try:
+        if not isinstance(moment, dt.datetime):
+            return str(dates.format_date(moment, pattern, locale=_babel_locale(locale)))
+        return str(dates.format_datetime(moment, pattern, locale=_babel_locale(locale)))
+    except (ValueError, LookupError, AttributeError, TypeError):
+        return None
+
+
+def _unquoted_letters(match: re.Match[str]) -> str:
+    return "" if match.group(0).startswith("'") else match.group(0)
+
+
+@functools.cache
+def _babel_dates() -> Any:
+    try:
+        return importlib.import_module("babel.dates")
+    except ImportError:
+        return None
+
+
+@functools.cache
+def _babel_locale(locale: str) -> Any:
+    core = importlib.import_module("babel.core")
+    try:
+        return core.Locale.parse(locale.replace("-", "_") or "en")
+    except (ValueError, LookupError, TypeError):
+        return core.Locale.parse("en")
 
 
 def _date_field(moment: dt.datetime, letter: str, width: int) -> str:

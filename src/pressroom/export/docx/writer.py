@@ -183,6 +183,7 @@ class DocxWriter:
             relationships=Relationships(self._package.part),
             bookmarks=BookmarkNames(names, max(bookmark_ids, default=0) + 1),
             drawing_ids=max(drawing_ids, default=0),
+            locale=self._context.locale,
         )
         return BlockWriter(state, numbering, ImageEmbedder(state), section)
 
