@@ -33,10 +33,11 @@ def served_over_https(request: Request) -> bool:
 
 
 def set_session_cookie(request: Request, response: Response, issued: IssuedSession) -> None:
+    # A browser-session cookie: the server decides expiry (sliding, see sessions.py), so a
+    # cookie date would only cut active sessions short.
     response.set_cookie(
         SESSION_COOKIE,
         issued.token,
-        expires=issued.expires_at,
         path="/",
         httponly=True,
         samesite="lax",

@@ -32,7 +32,6 @@ class IssuedSession:
     token: str
     key: str
     csrf_token: str
-    expires_at: datetime
 
 
 def start_session(
@@ -40,20 +39,19 @@ def start_session(
 ) -> IssuedSession:
     session.execute(delete(LoginSession).where(LoginSession.expires_at < now - timedelta(days=1)))
     token = secrets.token_urlsafe(32)
-    expires = now + (USER_IDLE if user_id is not None else ANONYMOUS_IDLE)
     row = LoginSession(
         token_hash=token_key(token),
         user_id=user_id,
         csrf_token=secrets.token_urlsafe(32),
         created_at=now,
-        expires_at=expires,
+        expires_at=now + (USER_IDLE if user_id is not None else ANONYMOUS_IDLE),
         last_seen_at=now,
         revoked=False,
         address=address[:64],
     )
     session.add(row)
     session.flush()
-    return IssuedSession(token, row.token_hash, row.csrf_token, expires)
+    return IssuedSession(token, row.token_hash, row.csrf_token)
 
 
 def find_session(session: Session, token: str, now: datetime) -> LoginSession | None:
