@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from pressroom.export import ast
+from pressroom.export.docx.numbering import ListNumbering
 from tests.export.docx.conftest import NS, W, WriteDocument
 from tests.export.docx.sample import para, sample_table, text
 
@@ -194,3 +197,14 @@ def test_percentage_and_pixel_column_widths(write: WriteDocument) -> None:
     assert abs(shares[1] - 2 * shares[0]) <= 2
     pixels = grid_of([100.0, 200.0])
     assert pixels == [1500, 3000]  # 15 twips per CSS pixel
+
+
+def test_numbering_keeps_words_cleanup_marker_last() -> None:
+    numbering = etree.fromstring(
+        f'<w:numbering xmlns:w="{NS["w"]}"><w:num w:numId="1"><w:abstractNumId w:val="0"/>'
+        '</w:num><w:numIdMacAtCleanup w:val="1"/></w:numbering>'
+    )
+    lists = ListNumbering(numbering)
+    lists.new_list(ordered=True, ilvl=0)
+    tags = [etree.QName(child).localname for child in numbering]
+    assert tags == ["abstractNum", "abstractNum", "num", "num", "numIdMacAtCleanup"]

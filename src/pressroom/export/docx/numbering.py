@@ -38,6 +38,7 @@ class ListNumbering:
         ordered_abstract: str | None = None,
     ) -> None:
         self._numbering = numbering
+        self._cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
         abstract_ids = [int(a.get(_ABSTRACT_ID) or 0) for a in numbering.iter(_ABSTRACT)]
         num_ids = [int(n.get(_NUM_ID) or 0) for n in numbering.iter(_NUM)]
         self._next_abstract = max(abstract_ids, default=-1) + 1
@@ -49,7 +50,11 @@ class ListNumbering:
         """A fresh numId for one list whose items sit at ``ilvl``."""
         num_id = self._next_num
         self._next_num += 1
-        num = etree.SubElement(self._numbering, _NUM)
+        num = etree.Element(_NUM)
+        if self._cleanup is not None:  # must stay the last child
+            self._cleanup.addprevious(num)
+        else:
+            self._numbering.append(num)
         num.set(_NUM_ID, str(num_id))
         sub(num, "w:abstractNumId", self._ordered if ordered else self._bullet)
         override = sub(num, "w:lvlOverride", ilvl=str(min(ilvl, MAX_LEVEL)))
@@ -65,8 +70,9 @@ class ListNumbering:
         for ilvl in range(MAX_LEVEL + 1):
             _add_level(abstract, ilvl, ordered=ordered)
         first_num = self._numbering.find(_NUM)
-        if first_num is not None:
-            first_num.addprevious(abstract)
+        follower = first_num if first_num is not None else self._cleanup
+        if follower is not None:
+            follower.addprevious(abstract)
         else:
             self._numbering.append(abstract)
         return abstract_id
