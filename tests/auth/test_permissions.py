@@ -126,3 +126,23 @@ def test_permissions_document_round_trips_and_validates(client: TestClient) -> N
     assert bad_permission.status_code == 400
     assert client.get(PERMISSIONS.format("DOC")).json() == wanted
     assert client.get(PERMISSIONS.format("NOPE")).status_code == 404
+
+
+@pytest.mark.usefixtures("users")
+def test_search_and_attachments_honour_grants(client: TestClient, make_client: MakeClient) -> None:
+    create_space(client, "PRIV")
+    page = create_page(client, "Quarterly numbers", space="PRIV")
+    upload = client.post(
+        f"/rest/api/content/{page['id']}/child/attachment",
+        files={"file": ("plan.txt", b"secret plan", "text/plain")},
+        headers={"X-Atlassian-Token": "no-check"},
+    )
+    assert upload.status_code == 200, upload.text
+    grant(client, "PRIV", {"users": {"alice": ["view"]}})
+    search = "/rest/api/content/search?cql=title%20~%20%22Quarterly%22"
+    download = "/download/attachments/{}/plan.txt".format(page["id"])
+    alice, bob = make_client(), make_client()
+    assert [r["id"] for r in alice.get(search, auth=ALICE).json()["results"]] == [page["id"]]
+    assert bob.get(search, auth=BOB).json()["results"] == []
+    assert alice.get(download, auth=ALICE).content == b"secret plan"
+    assert bob.get(download, auth=BOB).status_code == 404
