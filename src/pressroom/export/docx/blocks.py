@@ -27,6 +27,7 @@ from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
 
 INDENT_STEP: Final = 30 * TWIPS_PER_PX  # Confluence indents paragraphs by 30 px
 GAP_AFTER_TABLE: Final = 160
+CODE_INSET: Final = 100  # the Scroll Code style's own left indent, kept inside lists
 TASK_GLYPHS: Final = {True: "\u2611", False: "\u2610"}
 
 # (fill, border, accent) of each admonition kind, as Confluence colours them.
@@ -72,7 +73,8 @@ class BlockWriter:
             case ast.BlockQuote(blocks=blocks):
                 self.write(parent, blocks, frame.inside(text_style="Scroll Quote"))
             case ast.CodeBlock():
-                self._code.write(parent, block, indent=frame.indent or None)
+                indent = frame.indent + CODE_INSET if frame.indent else None
+                self._code.write(parent, block, indent=indent)
             case ast.ListBlock():
                 self._list(parent, block, frame)
             case ast.TaskList():
