@@ -152,7 +152,7 @@ async def start_export(
     settings: SettingsDep,
 ) -> JobCreated:
     """Start an asynchronous export; poll its status every 2 seconds."""
-    identity = _with_anonymous_session(identity, request, response)
+    identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
     job = await run_in_threadpool(_submit, request, db, identity, body.to_request("word"))
     return JobCreated(jobId=job.id)
 
@@ -269,7 +269,7 @@ async def export_sync(
         )
     except ValidationError as exc:
         raise InvalidInput(describe_validation(exc.errors())) from exc
-    identity = _with_anonymous_session(identity, request, response)
+    identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
     job = await run_in_threadpool(
         _submit, request, db, identity, parameters.to_request("word", synchronous=True)
     )
