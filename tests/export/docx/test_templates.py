@@ -435,3 +435,20 @@ def test_a_templates_own_toc_is_filled_with_the_documents_headings(
     assert (
         len(out.xpath("//w:sdtContent//w:fldChar[@w:fldCharType='begin']")) == 3
     )  # TOC + 2 PAGEREF
+
+
+def test_jinja_block_lines_inside_table_cells_keep_cells_valid(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).paragraphs[0].text = "{% set greeting = 'Hi' %}"
+    table.cell(0, 1).paragraphs[0].text = "{{ greeting }} {{ title }}"
+    document.add_paragraph("$scroll.content")
+    path = tmp_path / "cells.docx"
+    document.save(str(path))
+    out = write([para("x")], template=path, context=context())
+    cells = out.xpath("//w:tc")
+    assert [out.text(cell) for cell in cells] == ["", "Hi Install Guide"]
+    for cell in cells:
+        assert cell[-1].tag == f"{{{NS['w']}}}p"

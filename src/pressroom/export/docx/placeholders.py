@@ -23,6 +23,7 @@ from lxml import etree
 
 from pressroom.export.docx.oxml import XML_SPACE, Element, clean_text, qn
 from pressroom.export.docx.scroll_values import ScrollValues
+from pressroom.export.docx.tables import close_cell
 from pressroom.export.docx.template_context import TemplateContext, format_java_date
 
 SCROLL_PLACEHOLDER: Final = re.compile(
@@ -159,6 +160,8 @@ class TemplateRenderer:
             return
         for name in dict.fromkeys(missing):
             self._warnings.append(f"Unknown template placeholder {{{{ {name} }}}} left as is")
+        for cell in result.iter(qn("w:tc")):
+            close_cell(cell)  # a {% %} line may have been a cell's only paragraph
         root[:] = list(result)  # keep the part's own element (python-docx holds it)
 
     def _substitute_scroll(self, root: Element) -> list[Marker]:
