@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 import docx
 from fastapi.testclient import TestClient
 
+from pressroom.jobs.models import ExportJob
 from pressroom.jobs.sweeper import sweep_once
 from tests.conftest import create_page, create_space
 from tests.jobs.conftest import (
@@ -298,3 +299,42 @@ def test_export_with_an_uploaded_template(
     assert texts.index("Overview") < texts.index("The end (Branded Guide)")
     header = document.sections[0].header.paragraphs[0].text
     assert header == "Brand header: Branded Guide"
+
+
+def test_page_limit_fails_the_job_with_a_message(
+    job_client: TestClient,
+    job_app,
+    start_workers: Callable[[], ThreadWorkers],  # type: ignore[no-untyped-def]
+) -> None:
+    job_app.state.settings.max_pages_per_export = 3
+    root = _tree(job_client, children=2)  # 5 pages
+    start_workers()
+    done = wait_for_status(
+        job_client, _start(job_client, root["id"], scope="descendants"), finished
+    )
+    assert done["status"] == "error"
+    assert "more than 3 pages" in done["message"]
+    alone = wait_for_status(job_client, _start(job_client, root["id"]), finished)
+    assert alone["status"] == "complete"
+
+
+def test_jobs_running_past_the_timeout_are_stopped(
+    job_client: TestClient,
+    clock: FakeClock,
+    settings,
+    db,  # type: ignore[no-untyped-def]
+) -> None:
+    create_space(job_client)
+    page = create_page(job_client, "Stuck")
+    job_id = _start(job_client, page["id"])
+    with db.write() as session:  # as a worker would have claimed it
+        session.get(ExportJob, job_id).state = "running"
+        session.get(ExportJob, job_id).started_at = clock()
+        session.get(ExportJob, job_id).heartbeat_at = clock()
+    clock.advance(seconds=settings.job_timeout_seconds + 1)
+    with db.write() as session:  # the worker is alive: its heartbeat is fresh
+        session.get(ExportJob, job_id).heartbeat_at = clock()
+    assert sweep_once(settings, db, clock) == (1, 0)
+    status = job_client.get(f"{WORD_BASE}/exports/{job_id}/status").json()
+    assert status["status"] == "error"
+    assert "took longer than" in status["message"]
