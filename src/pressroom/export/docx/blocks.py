@@ -17,6 +17,7 @@ from pressroom.export.docx.oxml import (
     Element,
     bookmark,
     follows_table,
+    last_child,
     page_break,
     paragraph,
     qn,
@@ -98,7 +99,7 @@ class BlockWriter:
                 instruction = fields.toc_instruction(low, high)
                 toc.write_toc(parent, instruction, self.toc_entries, self.state.styles)
             case ast.PageBreak():
-                page_break(parent)
+                self._page_break(parent)
             case ast.OrientedSection():
                 self._oriented(parent, block, frame)
             case ast.Columns():
@@ -211,24 +212,65 @@ class BlockWriter:
         self.write(cell, box.blocks, inner)
         tables.close_cell(cell)
 
+    def _page_break(self, parent: Element) -> None:
+        last = last_child(parent)
+        # Right after a section break (which starts a new page) or another page
+        # break, a page break would only leave a blank page.
+        if last is None or not (sections.ends_section(last) or sections.is_page_break(last)):
+            page_break(parent)
+
     def _oriented(self, parent: Element, block: ast.OrientedSection, frame: Frame) -> None:
-        if self._section is None or self._in_oriented_section or parent.tag != qn("w:body"):
+        if (
+            self._section is None
+            or self._in_oriented_section
+            or parent.tag != qn("w:body")
+            or sections.is_landscape(self._section) == block.landscape
+        ):
             self.write(parent, block.blocks, frame)
             return
-        before = sections.oriented(
-            self._section,
-            landscape=sections.is_landscape(self._section),
-            first=self.section_breaks == 0,
-        )
-        sections.section_break(parent, before)
-        self.section_breaks += 1
+        headings = self._detach_trailing_headings(parent)
+        last = last_child(parent)
+        if last is not None and sections.is_page_break(last):
+            parent.remove(last)  # the section break starts a new page by itself
+            last = last_child(parent)
+        if last is None or not sections.ends_section(last):
+            before = sections.oriented(
+                self._section, landscape=not block.landscape, first=self.section_breaks == 0
+            )
+            sections.end_section_at(parent, last, before)
+            self.section_breaks += 1
+        for heading in headings:
+            parent.append(heading)
         turned = sections.oriented(self._section, landscape=block.landscape)
         self._in_oriented_section = True
         try:
             self.write(parent, block.blocks, frame.inside(width=sections.text_width(turned)))
         finally:
             self._in_oriented_section = False
-        sections.section_break(parent, turned)
+        sections.end_section_at(parent, last_child(parent), turned)
+
+    def _detach_trailing_headings(self, parent: Element) -> list[Element]:
+        """Headings just before a new section introduce its content: they move
+        into it rather than end the page before it on their own."""
+        heading_ids = {self.state.styles.id(f"Scroll Heading {n}") for n in range(1, 10)}
+        detached: list[Element] = []
+        last = last_child(parent)
+        while last is not None and last.tag == qn("w:p") and not sections.ends_section(last):
+            keeps_with_next = last.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+            if not keeps_with_next and _style_of(last) not in heading_ids:
+                break
+            before = last.getprevious()
+            if before is None:
+                break
+            parent.remove(last)
+            detached.insert(0, last)
+            last = before
+        return detached
+
+
+def _style_of(p: Element) -> str | None:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return None if style is None else style.get(qn("w:val"))
 
 
 def _split_first_paragraph(

@@ -19,6 +19,10 @@ _PG_MAR: Final = qn("w:pgMar")
 _W: Final = qn("w:w")
 _H: Final = qn("w:h")
 _ORIENT: Final = qn("w:orient")
+_P: Final = qn("w:p")
+_R: Final = qn("w:r")
+_SECT_PR_PATH: Final = f"{qn('w:pPr')}/{qn('w:sectPr')}"
+_PAGE_BREAK: Final = f"{qn('w:br')}[@{qn('w:type')}='page']"
 
 
 def _twips(element: Element | None, attr: str, default: int) -> int:
@@ -48,6 +52,18 @@ def text_width(sect_pr: Element | None) -> int:
     right = _twips(margins, "w:right", DEFAULT_MARGIN)
     gutter = _twips(margins, "w:gutter", 0)
     return max(page - left - right - gutter, 1440)
+
+
+def text_height(sect_pr: Element | None) -> int:
+    """Page height minus top and bottom margins, in twips (a negative margin is a
+    fixed one: its size counts all the same)."""
+    if sect_pr is None:
+        return A4_HEIGHT - 2 * DEFAULT_MARGIN
+    page = _twips(sect_pr.find(_PG_SZ), "w:h", A4_HEIGHT)
+    margins = sect_pr.find(_PG_MAR)
+    top = abs(_twips(margins, "w:top", DEFAULT_MARGIN))
+    bottom = abs(_twips(margins, "w:bottom", DEFAULT_MARGIN))
+    return max(page - top - bottom, 1440)
 
 
 def strip_first_page(sect_pr: Element) -> None:
@@ -83,13 +99,6 @@ def oriented(sect_pr: Element, *, landscape: bool, first: bool = False) -> Eleme
     return result
 
 
-def section_break(parent: Element, sect_pr: Element) -> None:
-    """An empty paragraph that ends the current section with ``sect_pr``."""
-    p = etree.SubElement(parent, qn("w:p"))
-    ppr = sub(p, "w:pPr")
-    ppr.append(sect_pr)
-
-
 def governing_section(paragraph: Element, body_sect_pr: Element | None) -> Element | None:
     """The sectPr that lays out ``paragraph``: the next section break after it, or
     the body's final one."""
@@ -98,3 +107,36 @@ def governing_section(paragraph: Element, body_sect_pr: Element | None) -> Eleme
         if found is not None:
             return found
     return body_sect_pr
+
+
+def ends_section(element: Element) -> bool:
+    """Whether ``element`` is a paragraph carrying a section break."""
+    return element.tag == _P and element.find(_SECT_PR_PATH) is not None
+
+
+def is_page_break(element: Element) -> bool:
+    """Whether ``element`` is a paragraph holding nothing but a page break."""
+    if element.tag != _P or element.find(_SECT_PR_PATH) is not None:
+        return False
+    runs = element.findall(_R)
+    return (
+        len(runs) == 1 and runs[0].find(_PAGE_BREAK) is not None and runs[0].find(qn("w:t")) is None
+    )
+
+
+def end_section_at(parent: Element, last: Element | None, sect_pr: Element) -> None:
+    """End the current section with ``sect_pr`` after ``last`` (the last child of
+    ``parent``): in ``last`` itself when it is a plain paragraph, so the break adds
+    no empty line that could spill onto a page of its own; else in a tiny paragraph."""
+    if last is not None and last.tag == _P and not is_page_break(last) and not ends_section(last):
+        ppr = last.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = etree.Element(qn("w:pPr"))
+            last.insert(0, ppr)
+        ppr.append(sect_pr)
+        return
+    p = etree.SubElement(parent, _P)
+    ppr = sub(p, "w:pPr")
+    sub(ppr, "w:spacing", before="0", after="0", line="20", lineRule="exact")
+    sub(sub(ppr, "w:rPr"), "w:sz", "2")
+    ppr.append(sect_pr)

@@ -1,0 +1,155 @@
+"""Page and section breaks as a careful person leaves them: never a blank page."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressroom.export import ast
+from pressroom.export.docx import write_docx
+from tests.export.docx.conftest import NS, LibreOffice, W, WriteDocument, Written
+from tests.export.docx.sample import para, sample_table
+
+
+def title(level: int, text: str) -> ast.Heading:
+    return ast.Heading(level, [ast.Text(text)], [f"page-{text}"], page_title=True)
+
+
+def flow(out: Written) -> list[str]:
+    """The body after the template's own content as a list of kinds: ``section``
+    (a paragraph ending a section), ``break`` (a page-break paragraph) or its text."""
+    children = list(out.body)
+    start = next(
+        i
+        for i, c in enumerate(children)
+        if c.xpath("w:pPr/w:pStyle[@w:val='ScrollHeading1']", namespaces=NS)
+    )
+    kinds = []
+    for child in children[start:]:
+        if child.tag in (W + "sectPr", W + "tbl"):
+            kinds.append(child.tag.split("}")[1])
+            continue
+        ends = child.find(f"{W}pPr/{W}sectPr") is not None
+        if child.xpath("w:r/w:br[@w:type='page']", namespaces=NS) and not out.text(child):
+            kinds.append("break")
+        elif ends:
+            kinds.append(f"{out.text(child)}|section" if out.text(child) else "section")
+        else:
+            kinds.append(out.text(child) or child.tag.split("}")[1])
+    return kinds
+
+
+def test_page_break_after_a_section_break_is_dropped(write: WriteDocument) -> None:
+    out = write(
+        [
+            title(1, "Start"),
+            title(2, "Storage"),
+            ast.OrientedSection(True, [para("wide")]),
+            ast.PageBreak(),
+            title(2, "Admin"),
+        ]
+    )
+    assert flow(out) == ["Start|section", "Storage", "wide|section", "Admin", "sectPr"]
+
+
+def test_portrait_inside_a_portrait_document_adds_no_section(write: WriteDocument) -> None:
+    out = write(
+        [
+            title(1, "Start"),
+            para("intro"),
+            ast.OrientedSection(True, [para("wide")]),
+            ast.OrientedSection(False, [para("tall")]),
+            ast.PageBreak(),
+            title(2, "Next"),
+        ]
+    )
+    assert flow(out) == [
+        "Start",
+        "intro|section",
+        "wide|section",
+        "tall",
+        "break",
+        "Next",
+        "sectPr",
+    ]
+    orientations = [s.xpath("w:pgSz/@w:orient", namespaces=NS) for s in out.xpath("//w:sectPr")]
+    assert orientations == [[], ["landscape"], []]
+
+
+def test_page_break_before_a_section_break_and_repeated_breaks_collapse(
+    write: WriteDocument,
+) -> None:
+    out = write(
+        [
+            title(1, "Start"),
+            para("before"),
+            ast.PageBreak(),
+            ast.OrientedSection(True, [para("wide")]),
+            para("after"),
+            ast.PageBreak(),
+            ast.PageBreak(),
+            para("last"),
+        ]
+    )
+    assert flow(out) == [
+        "Start",
+        "before|section",
+        "wide|section",
+        "after",
+        "break",
+        "last",
+        "sectPr",
+    ]
+
+
+def test_heading_before_a_landscape_section_moves_into_it(write: WriteDocument) -> None:
+    out = write(
+        [
+            title(1, "Start"),
+            para("text"),
+            ast.PageBreak(),
+            title(2, "Wide page"),
+            ast.OrientedSection(True, [sample_table()]),
+        ]
+    )
+    kinds = flow(out)
+    assert kinds[:3] == ["Start", "text|section", "Wide page"]
+    assert kinds[3:] == ["tbl", "section", "sectPr"]
+    (closing,) = [p for p in out.xpath("//w:p[w:pPr/w:sectPr]") if not out.text(p)]
+    spacing = closing.find(f"{W}pPr/{W}spacing")
+    assert spacing is not None and spacing.get(W + "lineRule") == "exact"
+
+
+def pdf_page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+@pytest.mark.libreoffice
+def test_no_blank_pages_around_landscape_sections(libreoffice: LibreOffice, tmp_path: Path) -> None:
+    blocks: list[Any] = [
+        title(1, "Start"),
+        ast.PageBreak(),
+        title(2, "Storage"),
+        para("Portrait text before the wide table."),
+        ast.OrientedSection(True, [title(3, "Comparison"), sample_table()]),
+        ast.OrientedSection(False, [para("Portrait again.")]),
+        ast.PageBreak(),
+        title(2, "Admin"),
+        para("The last chapter."),
+    ]
+    source = tmp_path / "flow.docx"
+    write_docx(ast.Document("Flow", blocks), source)
+    pages = pdf_page_texts(libreoffice.convert(source))
+    # the template's header prints the running title on every page but the cover
+    blank = [n for n, text in enumerate(pages, 1) if len(text.split()) < 6]
+    assert blank == [], pages
