@@ -37,6 +37,33 @@ def test_images_wider_than_the_text_are_scaled_down(write: WriteDocument, tmp_pa
     assert abs(cx - 2 * cy) <= 2
 
 
+def text_area(section: object) -> tuple[int, int]:
+    """Width and height of a section's text area in EMU."""
+
+    def twips(path: str) -> int:
+        return int(section.xpath(path, namespaces=NS)[0])  # type: ignore[attr-defined]
+
+    width = twips("w:pgSz/@w:w") - twips("w:pgMar/@w:left") - twips("w:pgMar/@w:right")
+    height = twips("w:pgSz/@w:h") - twips("w:pgMar/@w:top") - twips("w:pgMar/@w:bottom")
+    return width * 635, height * 635
+
+
+def test_tall_images_fit_the_page_height_keeping_their_shape(
+    write: WriteDocument, tmp_path: Path
+) -> None:
+    tall = make_png(tmp_path / "tall.png", (400, 2400))
+    image = ast.Image(file=tall, width=200, height=1200)
+    out = write([para(image), ast.OrientedSection(True, [para(image)])])
+    (portrait, landscape) = extents(out)
+    _, landscape_section, final = out.xpath("//w:sectPr")
+    for (cx, cy), section in ((portrait, final), (landscape, landscape_section)):
+        width, height = text_area(section)
+        assert height * 0.85 < cy < height, "fits the text area with room for a caption"
+        assert cx < width
+        assert abs(cx * 6 - cy) <= 6, "keeps the 1:6 shape"
+    assert landscape[1] < portrait[1]
+
+
 def test_same_image_is_embedded_once(write: WriteDocument, png: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.png"
     copy.write_bytes(png.read_bytes())

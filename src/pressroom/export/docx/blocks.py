@@ -29,6 +29,8 @@ from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
 INDENT_STEP: Final = 30 * TWIPS_PER_PX  # Confluence indents paragraphs by 30 px
 GAP_AFTER_TABLE: Final = 160
 CODE_INSET: Final = 100  # the Scroll Code style's own left indent, kept inside lists
+# Room kept below a page-high image for its caption or the next line of text.
+IMAGE_CAPTION_ROOM: Final = 900
 TASK_GLYPHS: Final = {True: "\u2611", False: "\u2610"}
 
 # (fill, border, accent) of each admonition kind, as Confluence colours them.
@@ -54,6 +56,8 @@ class BlockWriter:
         self.state = state
         self._numbering = numbering
         self.inlines = InlineWriter(state, images)
+        self._images = images
+        images.max_height_twips = _image_height(section)
         self._code = CodeWriter(state.styles.id("Scroll Code"))
         self._section = section
         self._in_oriented_section = False
@@ -243,10 +247,12 @@ class BlockWriter:
             parent.append(heading)
         turned = sections.oriented(self._section, landscape=block.landscape)
         self._in_oriented_section = True
+        self._images.max_height_twips = _image_height(turned)
         try:
             self.write(parent, block.blocks, frame.inside(width=sections.text_width(turned)))
         finally:
             self._in_oriented_section = False
+            self._images.max_height_twips = _image_height(self._section)
         sections.end_section_at(parent, last_child(parent), turned)
 
     def _detach_trailing_headings(self, parent: Element) -> list[Element]:
@@ -266,6 +272,10 @@ class BlockWriter:
             detached.insert(0, last)
             last = before
         return detached
+
+
+def _image_height(section: Element | None) -> int:
+    return sections.text_height(section) - IMAGE_CAPTION_ROOM
 
 
 def _style_of(p: Element) -> str | None:

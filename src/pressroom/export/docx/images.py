@@ -1,6 +1,6 @@
 """Embedded pictures: one image part per distinct content (found by hash in a dict,
 not by python-docx's scan of every part), drawn inline at the size the page asked
-for, never wider than the text."""
+for, never wider or taller than the text area."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ class ImageEmbedder:
         self._state = state
         self._by_hash: dict[str, EmbeddedImage] = {}
         self._by_path: dict[str, EmbeddedImage | None] = {}
+        self.max_height_twips = 0  # 0: no limit; the block writer sets it per section
 
     def inline(self, parent: Element, image: ast.Image, max_width_twips: int) -> bool:
         """Append a run drawing ``image``; False when its file cannot be embedded."""
@@ -45,7 +46,12 @@ class ImageEmbedder:
         embedded = self._embed(image.file)
         if embedded is None:
             return False
-        cx, cy = fit_extent(image, embedded, max_width_twips * EMU_PER_TWIP)
+        cx, cy = fit_extent(
+            image,
+            embedded,
+            max_width_twips * EMU_PER_TWIP,
+            self.max_height_twips * EMU_PER_TWIP,
+        )
         drawing_id = self._state.next_drawing_id()
         run = etree.SubElement(parent, qn("w:r"))
         _drawing(run, embedded, cx, cy, drawing_id, image)
@@ -94,9 +100,12 @@ def _load_image(path: Path) -> Any:
         return converted
 
 
-def fit_extent(image: ast.Image, embedded: EmbeddedImage, max_cx: int) -> tuple[int, int]:
+def fit_extent(
+    image: ast.Image, embedded: EmbeddedImage, max_cx: int, max_cy: int = 0
+) -> tuple[int, int]:
     """The drawn size in EMU: the page's width/height (keeping the aspect ratio when
-    only one is given), else the natural size; scaled down to ``max_cx``."""
+    only one is given), else the natural size; scaled down, keeping its shape, to
+    ``max_cx`` wide and ``max_cy`` high (0: no limit)."""
     natural_w = max(embedded.width_px, 1.0)
     natural_h = max(embedded.height_px, 1.0)
     if image.width and image.height:
@@ -111,6 +120,9 @@ def fit_extent(image: ast.Image, embedded: EmbeddedImage, max_cx: int) -> tuple[
     if cx > max_cx > 0:
         cy = cy * max_cx / cx
         cx = max_cx
+    if cy > max_cy > 0:
+        cx = cx * max_cy / cy
+        cy = max_cy
     return max(int(cx), 1), max(int(cy), 1)
 
 
