@@ -13,7 +13,15 @@ from pressroom.export import ast
 from pressroom.export.docx import fields
 from pressroom.export.docx.body import BodyState, Frame
 from pressroom.export.docx.images import ImageEmbedder
-from pressroom.export.docx.oxml import Element, add_text, bookmark, qn, shading, sub
+from pressroom.export.docx.oxml import (
+    XML_SPACE,
+    Element,
+    add_text,
+    bookmark,
+    qn,
+    shading,
+    sub,
+)
 from pressroom.export.docx.template_context import format_java_date
 
 DATE_PATTERN: Final = "d MMM yyyy"  # how Confluence shows a date macro
@@ -22,6 +30,8 @@ _RPR: Final = qn("w:rPr")
 _HYPERLINK: Final = qn("w:hyperlink")
 _R_ID: Final = qn("r:id")
 _ANCHOR: Final = qn("w:anchor")
+_HISTORY: Final = qn("w:history")
+_T: Final = qn("w:t")
 
 # Confluence's status lozenge colours: (fill, text).
 _STATUS_COLOURS: Final = {
@@ -84,47 +94,91 @@ def build_rpr(fmt: RunFormat, style_id: str | None) -> Element | None:
     return rpr
 
 
+class _Formatting:
+    """A :class:`RunFormat` with the runs it makes, as templates to copy (one element
+    copy per run instead of building its properties), and the formats derived from it
+    by nested styles, so walking the inline tree hashes no dataclass."""
+
+    __slots__ = ("derived", "fmt", "run", "spaced_run", "text_run")
+
+    def __init__(self, fmt: RunFormat, rpr: Element | None) -> None:
+        self.fmt = fmt
+        self.derived: dict[object, _Formatting] = {}
+        self.run = etree.Element(_R)
+        if rpr is not None:
+            self.run.append(rpr)
+        self.text_run = copy.copy(self.run)
+        etree.SubElement(self.text_run, _T)
+        self.spaced_run = copy.copy(self.text_run)
+        self.spaced_run[-1].set(XML_SPACE, "preserve")
+
+
 class InlineWriter:
     """Writes inline nodes into a ``w:p``; one instance per document."""
 
     def __init__(self, state: BodyState, images: ImageEmbedder) -> None:
         self._state = state
         self._images = images
-        self._rpr_cache: dict[RunFormat, Element | None] = {}
+        self._formattings: dict[RunFormat, _Formatting] = {}
 
     def write(
         self, parent: Element, inlines: list[ast.Inline], fmt: RunFormat, frame: Frame
     ) -> None:
+        self._write(parent, inlines, self._formatting(fmt), frame)
+
+    def text_run(self, parent: Element, text: str, fmt: RunFormat) -> Element:
+        return self._run(parent, text, self._formatting(fmt))
+
+    def _write(
+        self, parent: Element, inlines: list[ast.Inline], fmt: _Formatting, frame: Frame
+    ) -> None:
         for node in inlines:
             self._write_node(parent, node, fmt, frame)
 
-    def text_run(self, parent: Element, text: str, fmt: RunFormat) -> Element:
-        r = etree.SubElement(parent, _R)
-        rpr = self._rpr(fmt)
-        if rpr is not None:
-            r.append(copy.deepcopy(rpr))
-        add_text(r, text)
+    def _run(self, parent: Element, text: str, fmt: _Formatting) -> Element:
+        if text and text.isprintable():  # no tab, newline or character XML forbids
+            spaced = text[0].isspace() or text[-1].isspace() or "  " in text
+            r = copy.copy(fmt.spaced_run if spaced else fmt.text_run)
+            r[-1].text = text
+        else:
+            r = copy.copy(fmt.run)
+            add_text(r, text)
+        parent.append(r)
         return r
 
-    def _rpr(self, fmt: RunFormat) -> Element | None:
-        if fmt in self._rpr_cache:
-            return self._rpr_cache[fmt]
-        style_id = self._state.styles.id(fmt.style) if fmt.style else None
-        rpr = build_rpr(fmt, style_id)
-        self._rpr_cache[fmt] = rpr
-        return rpr
+    def _formatting(self, fmt: RunFormat) -> _Formatting:
+        formatting = self._formattings.get(fmt)
+        if formatting is None:
+            style_id = self._state.styles.id(fmt.style) if fmt.style else None
+            formatting = _Formatting(fmt, build_rpr(fmt, style_id))
+            self._formattings[fmt] = formatting
+        return formatting
 
-    def _write_node(self, parent: Element, node: ast.Inline, fmt: RunFormat, frame: Frame) -> None:
+    def _derive(self, fmt: _Formatting, key: object, **changes: object) -> _Formatting:
+        """``fmt`` with ``changes``, remembered under ``key``."""
+        derived = fmt.derived.get(key)
+        if derived is None:
+            derived = self._formatting(replace(fmt.fmt, **changes))  # type: ignore[arg-type]
+            fmt.derived[key] = derived
+        return derived
+
+    def _write_node(
+        self, parent: Element, node: ast.Inline, fmt: _Formatting, frame: Frame
+    ) -> None:
         match node:
             case ast.Text(text=text):
                 if text:
-                    self.text_run(parent, text, fmt)
+                    self._run(parent, text, fmt)
             case ast.Styled(style="code", children=children):
-                self.write(parent, children, replace(fmt, style="Scroll Inline Code"), frame)
+                code = self._derive(fmt, "code", style="Scroll Inline Code")
+                self._write(parent, children, code, frame)
             case ast.Styled(style=style, children=children):
-                self.write(parent, children, replace(fmt, **_STYLED.get(style, {})), frame)  # type: ignore[arg-type]
+                styled = self._derive(fmt, style, **_STYLED.get(style, {}))
+                self._write(parent, children, styled, frame)
             case ast.Colored(color=color, children=children):
-                self.write(parent, children, replace(fmt, color=color), frame)
+                self._write(
+                    parent, children, self._derive(fmt, ("color", color), color=color), frame
+                )
             case ast.LineBreak():
                 sub(etree.SubElement(parent, _R), "w:br")
             case ast.Link():
@@ -134,14 +188,14 @@ class InlineWriter:
             case _:
                 self._write_simple(parent, node, fmt)
 
-    def _write_simple(self, parent: Element, node: ast.Inline, fmt: RunFormat) -> None:
+    def _write_simple(self, parent: Element, node: ast.Inline, fmt: _Formatting) -> None:
         match node:
             case ast.UserMention(display_name=name, username=username, userkey=key):
-                self.text_run(parent, name or username or key or "unknown user", fmt)
+                self._run(parent, name or username or key or "unknown user", fmt)
             case ast.Emoticon(glyph=glyph, name=name):
-                self.text_run(parent, glyph or f"({name})", fmt)
+                self._run(parent, glyph or f"({name})", fmt)
             case ast.Date(iso=iso):
-                self.text_run(parent, self._format_date(iso), fmt)
+                self._run(parent, self._format_date(iso), fmt)
             case ast.Status():
                 self._status(parent, node)
             case ast.Anchor(name=name):
@@ -154,13 +208,13 @@ class InlineWriter:
                     fields.index_entry(parent, entry.strip())
             case ast.Placeholder(text=text):
                 if text:
-                    self.text_run(parent, text, fmt)
+                    self._run(parent, text, fmt)
             case _:
                 children = getattr(node, "children", None)
                 if isinstance(children, list):
-                    self.write(parent, children, fmt, Frame(width=0))
+                    self._write(parent, children, fmt, Frame(width=0))
 
-    def _link(self, parent: Element, link: ast.Link, fmt: RunFormat, frame: Frame) -> None:
+    def _link(self, parent: Element, link: ast.Link, fmt: _Formatting, frame: Frame) -> None:
         target = link.target
         children = link.children or [ast.Text(_target_label(target))]
         if (
@@ -170,17 +224,18 @@ class InlineWriter:
         ):
             if isinstance(target, ast.PageTarget | ast.AnchorTarget | ast.AttachmentTarget):
                 self._state.warn(f"Link target left unresolved: {_target_label(target)}")
-            self.write(parent, children, fmt, frame)
+            self._write(parent, children, fmt, frame)
             return
         hyperlink = etree.SubElement(parent, _HYPERLINK)
         if isinstance(target, ast.ExternalTarget):
             hyperlink.set(_R_ID, self._state.relationships.hyperlink(target.url))
         else:
             hyperlink.set(_ANCHOR, self._state.bookmarks.link(target.bookmark))
-        hyperlink.set(qn("w:history"), "1")
-        self.write(hyperlink, children, replace(fmt, style="Hyperlink"), frame)
+        hyperlink.set(_HISTORY, "1")
+        linked = self._derive(fmt, ("link",), style="Hyperlink")
+        self._write(hyperlink, children, linked, frame)
 
-    def _image(self, parent: Element, image: ast.Image, fmt: RunFormat, frame: Frame) -> None:
+    def _image(self, parent: Element, image: ast.Image, fmt: _Formatting, frame: Frame) -> None:
         if image.file is not None and self._images.inline(parent, image, frame.width):
             return
         label = image.alt or image.title or image.url or image.attachment or "image"
@@ -190,7 +245,7 @@ class InlineWriter:
             return
         if image.file is None:
             self._state.warn(f"Image not found: {image.attachment or image.url or '?'}")
-        self.text_run(parent, f"[{label}]", fmt)
+        self._run(parent, f"[{label}]", fmt)
 
     def _status(self, parent: Element, status: ast.Status) -> None:
         fill, text_colour = _STATUS_COLOURS.get(status.colour.lower(), _STATUS_COLOURS["grey"])

@@ -6,6 +6,7 @@ Everything here builds plain lxml elements; python-docx is used only for the pac
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Final
 
@@ -101,16 +102,38 @@ def paragraph(
     keep_next: bool = False,
 ) -> Element:
     """A ``w:p`` with its ``w:pPr`` children in schema order. ``num`` is (numId, ilvl)."""
-    p = etree.SubElement(parent, qn("w:p"))
-    if (
-        style_id is None
-        and num is None
-        and indent_left is None
-        and align is None
-        and space_before is None
-        and not keep_next
-    ):
-        return p
+    if indent_left is None:
+        hanging = None
+    key = (style_id, num, indent_left, hanging, space_before, align, keep_next)
+    if key == _PLAIN:
+        return etree.SubElement(parent, _P)
+    template = _paragraphs.get(key)
+    if template is None:
+        if len(_paragraphs) >= _MAX_PARAGRAPHS:
+            _paragraphs.clear()
+        template = _paragraphs[key] = _paragraph_template(*key)
+    p = copy.copy(template)
+    parent.append(p)
+    return p
+
+
+_P: Final = qn("w:p")
+_PLAIN: Final = (None, None, None, None, None, None, False)
+_MAX_PARAGRAPHS: Final = 4096
+# Paragraphs by properties: a copy of a template is cheaper than building the pPr.
+_paragraphs: dict[tuple[object, ...], Element] = {}
+
+
+def _paragraph_template(
+    style_id: str | None,
+    num: tuple[int, int] | None,
+    indent_left: int | None,
+    hanging: int | None,
+    space_before: int | None,
+    align: str | None,
+    keep_next: bool,
+) -> Element:
+    p = etree.Element(_P)
     ppr = etree.SubElement(p, qn("w:pPr"))
     if style_id is not None:
         sub(ppr, "w:pStyle", style_id)
