@@ -28,6 +28,7 @@ from pressroom.export.ast import (
     ListBlock,
     PageBreak,
     Paragraph,
+    TableOfContents,
     Text,
 )
 
@@ -290,6 +291,19 @@ def test_include_inserts_the_page_with_headings_below_the_current_one() -> None:
         (2, "After"),
     ]
     assert Paragraph([Text("shared text")]) in document.blocks
+
+
+def test_toc_macro_covers_its_page_at_the_pages_heading_levels() -> None:
+    toc = macro("toc", minLevel="2", maxLevel="3")
+    pages = [
+        page("1", "Guide", "<p>root</p>"),
+        page("2", "Admin", f"{toc}<h1>Overview</h1>", parent_id="1"),
+        page("8", "Shared", f"<div>{toc}</div>"),
+        page("3", "Config", f"<h1>Keys</h1>{include('Shared')}", parent_id="2"),
+    ]
+    tocs = [b for b in export(pages).blocks if isinstance(b, TableOfContents)]
+    assert [(t.scope_bookmark, t.levels) for t in tocs] == [("page-2", (4, 5)), ("page-3", (6, 7))]
+    assert [(t.min_level, t.max_level) for t in tocs] == [(2, 3), (2, 3)]
 
 
 def test_excerpt_include_inserts_the_excerpt_only() -> None:

@@ -57,6 +57,7 @@ from pressroom.export.ast import (
     Paragraph,
     Styled,
     Table,
+    TableOfContents,
     TaskList,
     Text,
 )
@@ -270,6 +271,7 @@ class _Assembly:
             TaskList: self._task_list,
             Table: self._table,
             Columns: self._columns,
+            TableOfContents: self._toc,
         }
 
     def run(
@@ -367,6 +369,13 @@ class _Assembly:
         for column in block.columns:
             column.blocks = self._blocks(column.blocks, context)
         return [block]
+
+    def _toc(self, toc: TableOfContents, context: _PageContext) -> list[Block]:
+        """A toc macro covers its page (the page being exported, for includes),
+        its levels counted from the heading level the page's content starts below."""
+        toc.scope_bookmark = f"page-{context.include_chain[0]}"
+        toc.levels = (context.base_level + toc.min_level, context.base_level + toc.max_level)
+        return [toc]
 
     def _include(self, include: IncludePage, context: _PageContext) -> list[Block]:
         what = "excerpt of" if include.excerpt_only else "page"

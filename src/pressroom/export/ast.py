@@ -313,8 +313,17 @@ class Expand:
 
 @dataclass(slots=True)
 class TableOfContents:
+    """The toc macro. ``min_level``/``max_level`` are heading levels of its page.
+
+    As in Scroll exports, it covers the page it is on (with the pages below it):
+    the assembler sets ``scope_bookmark`` to that page's title bookmark and
+    ``levels`` to the document heading levels the page's levels became. Without
+    them a writer lists the whole document."""
+
     min_level: int = 1
     max_level: int = 6
+    scope_bookmark: str | None = None
+    levels: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)

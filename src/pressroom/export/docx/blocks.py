@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Final
 
 from lxml import etree
@@ -64,6 +65,19 @@ class BlockWriter:
         self.section_breaks = 0
         self.toc_entries: list[toc.TocEntry] = []
         self.toc_names: dict[int, str] = {}
+        self.toc_scopes: dict[str, list[toc.TocEntry]] = {}
+        self._open_scopes: list[tuple[int, int]] = []  # (page title level, bookmark id)
+
+    def plan_tocs(self, blocks: list[ast.Block]) -> None:
+        """Find the headings every table of contents lists, before writing starts."""
+        self.toc_entries, self.toc_names = toc.collect_entries(blocks)
+        self.toc_scopes = toc.scoped_entries(blocks, self.toc_entries, self.toc_names)
+
+    def close_scopes(self, parent: Element, level: int = 0) -> None:
+        """End the page bookmarks of toc macros whose page ends here: at a page
+        title of ``level`` or higher (0: the end of the document)."""
+        while self._open_scopes and self._open_scopes[-1][0] >= level:
+            bookmark(parent, self._open_scopes.pop()[1], "", end=True)
 
     def write(self, parent: Element, blocks: list[ast.Block], frame: Frame) -> None:
         for block in blocks:
@@ -99,9 +113,8 @@ class BlockWriter:
                 self.write(parent, blocks, frame.inside(text_style="Scroll Expand Macro Text"))
             case ast.HorizontalRule():
                 self._horizontal_rule(parent)
-            case ast.TableOfContents(min_level=low, max_level=high):
-                instruction = fields.toc_instruction(low, high)
-                toc.write_toc(parent, instruction, self.toc_entries, self.state.styles)
+            case ast.TableOfContents():
+                self._toc(parent, block)
             case ast.PageBreak():
                 self._page_break(parent)
             case ast.OrientedSection():
@@ -135,6 +148,8 @@ class BlockWriter:
         return paragraph(parent, style_id, **options)  # type: ignore[arg-type]
 
     def _heading(self, parent: Element, heading: ast.Heading, frame: Frame) -> None:
+        if heading.page_title:
+            self.close_scopes(parent, heading.level)
         if heading.level > HEADING_LEVELS:
             p = self._bold_line(parent, "", frame, keep_next=True)
         else:
@@ -147,9 +162,24 @@ class BlockWriter:
             if mark is not None:
                 bookmark(p, mark[0], mark[1], end=False)
         self.inlines.write(p, heading.children, RunFormat(bold=heading.level > 9), frame)
-        for mark in reversed(placed):
-            if mark is not None:
+        for name, mark in reversed(list(zip_longest(heading.bookmarks, placed))):
+            if mark is None:
+                continue
+            if heading.page_title and name in self.toc_scopes:
+                self._open_scopes.append((heading.level, mark[0]))  # ends with the page
+            else:
                 bookmark(p, mark[0], mark[1], end=True)
+
+    def _toc(self, parent: Element, block: ast.TableOfContents) -> None:
+        scope = block.scope_bookmark
+        if scope in self.toc_scopes and block.levels is not None:
+            low, high = block.levels
+            name = self.state.bookmarks.word_name(scope)
+            instruction = fields.toc_instruction(low, high, name)
+            toc.write_toc(parent, instruction, self.toc_scopes[scope], self.state.styles)
+        else:
+            instruction = fields.toc_instruction(block.min_level, block.max_level)
+            toc.write_toc(parent, instruction, self.toc_entries, self.state.styles)
 
     def _paragraph(self, parent: Element, node: ast.Paragraph, frame: Frame) -> None:
         align = node.align or frame.align or _sole_image_alignment(node)

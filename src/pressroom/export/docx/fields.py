@@ -70,13 +70,16 @@ def quote_argument(text: str) -> str:
     return '"' + text.replace('"', "\u201d").replace("\\", "\\\\") + '"'
 
 
-def toc_instruction(min_level: int = 1, max_level: int = 3) -> str:
+def toc_instruction(min_level: int = 1, max_level: int = 3, bookmark: str | None = None) -> str:
+    """A TOC field of heading levels ``min_level``-``max_level``; of the part of the
+    document inside ``bookmark`` only (``\\b``) when one is given."""
     low = max(1, min(min_level, 9))
     high = max(low, min(max_level, 9))
     # \u takes paragraphs by outline level (the Scroll Heading styles have one);
     # \t names the styles too, for readers that only match styles.
     styles = ",".join(f"Scroll Heading {level},{level}" for level in range(low, high + 1))
-    return f'TOC \\o "{low}-{high}" \\h \\z \\u \\t "{styles}"'
+    scope = f" \\b {bookmark}" if bookmark else ""
+    return f'TOC \\o "{low}-{high}"{scope} \\h \\z \\u \\t "{styles}"'
 
 
 def page_number(parent: Element) -> None:

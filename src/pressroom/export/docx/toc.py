@@ -71,6 +71,52 @@ def collect_entries(blocks: list[ast.Block]) -> tuple[list[TocEntry], dict[int, 
     return entries, names
 
 
+def _tocs(blocks: list[ast.Block]) -> Iterator[ast.TableOfContents]:
+    """Every toc macro, however deeply nested in boxes, lists and tables."""
+    for block in blocks:
+        match block:
+            case ast.TableOfContents():
+                yield block
+            case ast.ListBlock(items=items) | ast.TaskList(items=items):
+                for item in items:
+                    yield from _tocs(item.blocks)
+            case ast.Table(rows=rows):
+                for row in rows:
+                    for cell in row.cells:
+                        yield from _tocs(cell.blocks)
+            case ast.Columns(columns=columns):
+                for column in columns:
+                    yield from _tocs(column.blocks)
+            case _ if isinstance(getattr(block, "blocks", None), list):
+                yield from _tocs(block.blocks)  # type: ignore[union-attr]
+
+
+def scoped_entries(
+    blocks: list[ast.Block], entries: list[TocEntry], names: dict[int, str]
+) -> dict[str, list[TocEntry]]:
+    """For each page a toc macro covers (by its title bookmark), the entries from its
+    title to the next page title of the same or a higher level."""
+    wanted = {t.scope_bookmark for t in _tocs(blocks) if t.scope_bookmark}
+    if not wanted:
+        return {}
+    by_name = {entry.bookmark: entry for entry in entries}
+    scopes: dict[str, list[TocEntry]] = {}
+    open_scopes: list[tuple[int, str]] = []
+    for heading in _headings(blocks):
+        if heading.page_title:
+            while open_scopes and open_scopes[-1][0] >= heading.level:
+                open_scopes.pop()
+            for name in heading.bookmarks:
+                if name in wanted and name not in scopes:
+                    scopes[name] = []
+                    open_scopes.append((heading.level, name))
+        entry = by_name.get(names.get(id(heading), ""))
+        if entry is not None:
+            for _, name in open_scopes:
+                scopes[name].append(entry)
+    return scopes
+
+
 def levels_of(instruction: str) -> tuple[int, int]:
     match = _LEVELS.search(instruction)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 3)

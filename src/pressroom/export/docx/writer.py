@@ -124,7 +124,7 @@ class DocxWriter:
             else final_section
         )
         blocks = self._block_writer(section)
-        blocks.toc_entries, blocks.toc_names = toc.collect_entries(document.blocks)
+        blocks.plan_tocs(document.blocks)
         toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
         frame = Frame(width=sections.text_width(section), table_shift=self._table_shift())
         chunks = _write_body(document.blocks, blocks, frame, progress, is_cancelled)
@@ -274,6 +274,7 @@ def _write_body(
             container = chunks.flush(container)
         if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == total):
             progress(done, total)
+    blocks.close_scopes(container)
     chunks.flush(container, keep_last=False)
     return chunks
 
