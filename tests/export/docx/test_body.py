@@ -207,3 +207,20 @@ def test_links_to_bookmarks_that_never_appear_are_reported(write: WriteDocument)
         ]
     )
     assert out.warnings == ["Link to nowhere has no target in the document"]
+
+
+def test_panel_titles_are_readable_on_their_title_bar(write: WriteDocument) -> None:
+    out = write(
+        [
+            ast.Admonition("panel", [para("dark")], title="You need", title_background="#0052CC"),
+            ast.Admonition("panel", [para("light")], title="Light bar", title_background="#FFF0B3"),
+            ast.Admonition("panel", [para("plain")], title="No bar"),
+        ]
+    )
+    colours = {}
+    for title in ("You need", "Light bar", "No bar"):
+        (run,) = [r for r in out.xpath("//w:r[w:rPr/w:b]") if out.text(r) == title]
+        colours[title] = run.xpath("w:rPr/w:color/@w:val", namespaces=NS)
+    assert colours == {"You need": ["FFFFFF"], "Light bar": ["000000"], "No bar": []}
+    (bar,) = [p for p in out.xpath("//w:p[w:pPr/w:shd]") if out.text(p) == "You need"]
+    assert bar.xpath("w:pPr/w:shd/@w:fill", namespaces=NS) == ["0052CC"]

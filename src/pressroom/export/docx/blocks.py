@@ -189,10 +189,12 @@ class BlockWriter:
         )
         self.inlines.write(p, node.children, RunFormat(bold=frame.bold), frame)
 
-    def _bold_line(self, parent: Element, text: str, frame: Frame, *, keep_next: bool) -> Element:
+    def _bold_line(
+        self, parent: Element, text: str, frame: Frame, *, keep_next: bool, color: str | None = None
+    ) -> Element:
         p = self.new_paragraph(parent, frame.text_style, frame, keep_next=keep_next)
         if text:
-            self.inlines.text_run(p, text, RunFormat(bold=True))
+            self.inlines.text_run(p, text, RunFormat(bold=True, color=color))
         return p
 
     def _horizontal_rule(self, parent: Element) -> None:
@@ -238,11 +240,12 @@ class BlockWriter:
         style = f"Scroll {box.kind.capitalize()}"
         inner = inner.inside(text_style=style)
         if box.title:
-            title = self._bold_line(cell, box.title, inner, keep_next=True)
-            if box.title_background:
-                ppr = title.find(qn("w:pPr"))
-                if ppr is not None:
-                    shading(ppr, box.title_background)
+            bar = box.title_background
+            colour = readable_text_colour(bar) if bar else None
+            title = self._bold_line(cell, box.title, inner, keep_next=True, color=colour)
+            ppr = title.find(qn("w:pPr"))
+            if bar and ppr is not None:
+                shading(ppr, bar)
         self.write(cell, box.blocks, inner)
         tables.close_cell(cell)
 
@@ -302,6 +305,23 @@ class BlockWriter:
             detached.insert(0, last)
             last = before
         return detached
+
+
+def readable_text_colour(fill: str) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (``#rrggbb``), by
+    WCAG 2 relative luminance."""
+    hex_digits = fill.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(d * 2 for d in hex_digits)
+    try:
+        rgb = [int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    except ValueError:
+        return "000000"
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    against_white = 1.05 / (luminance + 0.05)
+    against_black = (luminance + 0.05) / 0.05
+    return "FFFFFF" if against_white > against_black else "000000"
 
 
 def _image_height(section: Element | None) -> int:
