@@ -1,5 +1,6 @@
-"""Tables: a column grid resolved from colspan/rowspan, widths that never exceed the
-text area, header rows that repeat on every page, merged and shaded cells.
+"""Tables: a column grid resolved from colspan/rowspan, widths (:mod:`.autofit`) that
+never exceed the text area, header rows that repeat on every page, merged and
+shaded cells.
 
 Also the borderless and boxed one-row tables that admonitions and columns use.
 """
@@ -13,7 +14,9 @@ from typing import Final
 from lxml import etree
 
 from pressroom.export import ast
-from pressroom.export.docx.body import TWIPS_PER_PX, Frame
+from pressroom.export.docx.autofit import CELL_MARGIN as CELL_MARGIN
+from pressroom.export.docx.autofit import column_widths
+from pressroom.export.docx.body import Frame
 from pressroom.export.docx.oxml import (
     Element,
     follows_table,
@@ -24,7 +27,6 @@ from pressroom.export.docx.oxml import (
     sub,
 )
 
-CELL_MARGIN: Final = 108  # twips, left and right, as in the table style
 HEADER_FILL: Final = "F4F5F7"
 _P: Final = qn("w:p")
 _TCPR: Final = qn("w:tcPr")
@@ -86,37 +88,11 @@ def _continue_merges(
     return column
 
 
-def column_widths(table: ast.Table, columns: int, available: int) -> list[int]:
-    """Column widths in twips; the table never exceeds ``available``.
-
-    The reader passes pixels or percentages. Widths that add up to about 100, to at
-    most 1, or too little for pixels are shares of the table; others are pixels,
-    which also size the table when it has no width of its own."""
-    given = [w if w and w > 0 else None for w in table.column_widths[:columns]]
-    given += [None] * (columns - len(given))
-    known = [w for w in given if w is not None]
-    total = available
-    if table.width_percent:
-        total = int(available * min(table.width_percent, 100.0) / 100)
-    elif known and len(known) == columns and not _look_like_shares(known):
-        total = min(int(sum(known) * TWIPS_PER_PX), available)
-    fill = sum(known) / len(known) if known else 1.0
-    weights = [w if w is not None else fill for w in given]
-    scale = total / sum(weights)
-    return [max(int(w * scale), 200) for w in weights]
-
-
-def _look_like_shares(widths: list[float]) -> bool:
-    """Percentages (about 100 in all), fractions, or weights too small for pixels."""
-    total = sum(widths)
-    return total <= 1.0 + 1e-6 or 95.0 <= total <= 105.0 or total / len(widths) < 20
-
-
 def write_table(
     parent: Element, table: ast.Table, frame: Frame, style_id: str | None, blocks: BlocksWriter
 ) -> None:
     grid = resolve_grid(table)
-    widths = column_widths(table, grid.columns, frame.width)
+    widths = column_widths(table, grid.rows, grid.columns, frame.width)
     tbl = start_table(parent, style_id, widths, indent=frame.indent + frame.table_shift)
     header_rows = _leading_header_rows(table)
     for row_no, placed_row in enumerate(grid.rows):

@@ -1,0 +1,203 @@
+"""Column widths of a table, as Word's autofit would size them.
+
+Widths the page gives are kept (pixels, or shares of the table). Columns without
+one are sized by their content, like an HTML table in auto layout: each gets at
+least its longest word (so no word breaks when the table can fit them all), and
+the room left is shared by how much more text each column holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Final, Protocol
+
+from pressroom.export import ast
+from pressroom.export.docx.body import TWIPS_PER_PX
+
+CELL_MARGIN: Final = 108  # twips, left and right, as in the table style
+MIN_COLUMN: Final = 200
+FONT_TWIPS: Final = 200  # 10 pt, the size of Scroll Table Normal
+# Word breaks a line at spaces and after hyphens.
+_BREAKS: Final = str.maketrans({"-": "- ", "\u2013": "\u2013 ", "/": "/ "})
+_SPACES: Final = re.compile(r"[ \t]+")  # not no-break spaces
+# Fallback fonts (DejaVu Sans for Calibri) run wider than the metrics below.
+_WORD_SAFETY: Final = 1.12
+_BOLD: Final = 1.07
+
+# Advance widths in em, after Helvetica's metrics, by character group.
+_EM_WIDTHS: Final = {
+    **dict.fromkeys("ijlI.,:;'|!", 0.25),
+    **dict.fromkeys("ftr()[]{}-/ \u00a0", 0.31),
+    **dict.fromkeys('cksvxyzJ"*', 0.5),
+    **dict.fromkeys("ABEFKLPSTVXYZ&", 0.65),
+    **dict.fromkeys("CDGHNOQRUw", 0.74),
+    **dict.fromkeys("mM%", 0.85),
+    **dict.fromkeys("W@\u2014", 0.97),
+}
+_DEFAULT_EM: Final = 0.56
+
+
+class PlacedCellLike(Protocol):
+    @property
+    def column(self) -> int: ...
+
+    @property
+    def span(self) -> int: ...
+
+    @property
+    def cell(self) -> ast.TableCell | None: ...
+
+
+def text_width(text: str, *, bold: bool = False) -> float:
+    """The width of ``text`` in twips at the table font size (an estimate)."""
+    ems = sum(1.0 if ord(c) >= 0x2E80 else _EM_WIDTHS.get(c, _DEFAULT_EM) for c in text)
+    return ems * FONT_TWIPS * (_BOLD if bold else 1.0)
+
+
+def column_widths(
+    table: ast.Table, rows: Sequence[Sequence[PlacedCellLike]], columns: int, available: int
+) -> list[int]:
+    """Column widths in twips; the table never exceeds ``available``.
+
+    The reader passes pixels or percentages. Widths that add up to about 100, to at
+    most 1, or too little for pixels are shares of the table; others are pixels,
+    which also size the table when it has no width of its own."""
+    given = [w if w and w > 0 else None for w in table.column_widths[:columns]]
+    given += [None] * (columns - len(given))
+    known = [w for w in given if w is not None]
+    shares = bool(known) and _look_like_shares(known)
+    total = available
+    if table.width_percent:
+        total = int(available * min(table.width_percent, 100.0) / 100)
+    elif known and len(known) == columns and not shares:
+        total = min(int(sum(known) * TWIPS_PER_PX), available)
+    if len(known) == columns:
+        return _scaled([float(w) for w in known], total)
+    fixed = [_fixed_width(w, known, shares, total) for w in given]
+    minimum, preferred = _content_measures(rows, columns)
+    return _autofit(fixed, minimum, preferred, total)
+
+
+def _look_like_shares(widths: list[float]) -> bool:
+    """Percentages (about 100 in all), fractions, or weights too small for pixels."""
+    total = sum(widths)
+    return total <= 1.0 + 1e-6 or 95.0 <= total <= 105.0 or total / len(widths) < 20
+
+
+def _fixed_width(width: float | None, known: list[float], shares: bool, total: int) -> float | None:
+    if width is None:
+        return None
+    if not shares:
+        return width * TWIPS_PER_PX
+    scale = 1.0 if sum(known) <= 1.0 + 1e-6 else 100.0
+    return total * width / scale
+
+
+def _scaled(weights: list[float], total: int) -> list[int]:
+    scale = total / (sum(weights) or 1.0)
+    return [max(int(w * scale), MIN_COLUMN) for w in weights]
+
+
+def _autofit(
+    fixed: list[float | None], minimum: list[float], preferred: list[float], total: int
+) -> list[int]:
+    auto = [i for i, w in enumerate(fixed) if w is None]
+    free = total - sum(w for w in fixed if w is not None)
+    mins = [minimum[i] for i in auto]
+    maxs = [max(preferred[i], minimum[i]) for i in auto]
+    if free < sum(mins):
+        # Not even the longest words fit: everything shrinks alike.
+        weights = [w if w is not None else minimum[i] for i, w in enumerate(fixed)]
+        return _scaled(weights, total)
+    if sum(maxs) <= free:
+        sized = [m + (free - sum(maxs)) * m / (sum(maxs) or 1.0) for m in maxs]
+    else:
+        slack = [hi - lo for lo, hi in zip(mins, maxs, strict=True)]
+        sized = [
+            lo + (free - sum(mins)) * s / (sum(slack) or 1.0)
+            for lo, s in zip(mins, slack, strict=True)
+        ]
+    widths = [w if w is not None else 0.0 for w in fixed]
+    for i, width in zip(auto, sized, strict=True):
+        widths[i] = width
+    return _scaled(widths, total)
+
+
+def _content_measures(
+    rows: Sequence[Sequence[PlacedCellLike]], columns: int
+) -> tuple[list[float], list[float]]:
+    """Per column: the longest word (minimum) and longest line (preferred), with the
+    cell margins, from the cells that span one column; wider cells spread any
+    shortfall over the columns they span."""
+    minimum = [2.0 * CELL_MARGIN + MIN_COLUMN] * columns
+    preferred = [0.0] * columns
+    spanning: list[tuple[int, int, float]] = []
+    for row in rows:
+        for placed in row:
+            if placed.cell is None or placed.column >= columns:
+                continue
+            low, high = _cell_measures(placed.cell)
+            if placed.span == 1:
+                minimum[placed.column] = max(minimum[placed.column], low)
+                preferred[placed.column] = max(preferred[placed.column], high)
+            else:
+                spanning.append((placed.column, min(placed.span, columns - placed.column), low))
+    for first, span, low in spanning:
+        have = sum(minimum[first : first + span])
+        for i in range(first, first + span):
+            minimum[i] += max(low - have, 0.0) / span
+    return minimum, preferred
+
+
+def _cell_measures(cell: ast.TableCell) -> tuple[float, float]:
+    longest_word = 0.0
+    longest_line = 0.0
+    for text, indent, images in _lines(cell.blocks):
+        for line in text.split("\n"):
+            words = [w for w in _SPACES.split(line.translate(_BREAKS)) if w]
+            if words:
+                widest = max(text_width(w, bold=cell.header) for w in words) * _WORD_SAFETY
+                longest_word = max(longest_word, widest + indent)
+            longest_line = max(longest_line, text_width(line, bold=cell.header) + indent + images)
+    margins = 2.0 * CELL_MARGIN + 40
+    return longest_word + margins, longest_line + margins
+
+
+def _lines(blocks: list[ast.Block], indent: float = 0.0) -> Iterator[tuple[str, float, float]]:
+    """Each paragraph's text in ``blocks``, with its indent and the width of its
+    images (which shrink to fit, so they count towards the preferred width only)."""
+    for block in blocks:
+        match block:
+            case ast.Paragraph(children=children) | ast.Heading(children=children):
+                yield _inline_text(children), indent, _image_width(children)
+            case ast.CodeBlock(code=code):
+                yield code, indent, 0.0
+            case ast.ListBlock(items=items) | ast.TaskList(items=items):
+                for item in items:
+                    yield from _lines(item.blocks, indent + 360)
+            case ast.Table(rows=rows):
+                for row in rows:
+                    for cell in row.cells:
+                        yield from _lines(cell.blocks, indent + 2 * CELL_MARGIN)
+            case _ if isinstance(getattr(block, "blocks", None), list):
+                yield from _lines(block.blocks, indent)  # type: ignore[union-attr]
+
+
+def _inline_text(inlines: list[ast.Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case ast.Text(text=text) | ast.Placeholder(text=text) | ast.Emoticon(glyph=text):
+                parts.append(text)
+            case ast.Status(title=text) | ast.UserMention(display_name=str() as text):
+                parts.append(f"\u00a0{text}\u00a0".replace(" ", "\u00a0"))
+            case ast.LineBreak():
+                parts.append("\n")
+            case _ if isinstance(getattr(node, "children", None), list):
+                parts.append(_inline_text(node.children))  # type: ignore[union-attr]
+    return "".join(parts)
+
+
+def _image_width(inlines: list[ast.Inline]) -> float:
+    return sum(i.width * TWIPS_PER_PX for i in inlines if isinstance(i, ast.Image) and i.width)
