@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         le=64,
         description="Export worker processes started by `pressroom serve` (jobs run at once)",
     )
+    worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="Scheduling niceness of export workers: the API answers first under load",
+    )
     max_queued_jobs: int = Field(default=200, ge=1, description="Beyond this: 429")
     max_pages_per_export: int = Field(default=5000, ge=1)
     max_export_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)

@@ -30,6 +30,8 @@ def run_worker(settings: Settings, workers: int) -> None:
     db = Database(settings.resolved_database_url)
     db.migrate()
     settings.exports_dir.mkdir(parents=True, exist_ok=True)
+    # Exports are batch work: status polls and downloads on the same machine go first.
+    os.nice(settings.worker_nice)
     # Connections must not cross fork(): each worker process opens its own.
     os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
     queue = build_export_queue(settings, db)
