@@ -114,7 +114,7 @@ def test_mentions_emoticons_dates_status_and_anchors(write: WriteDocument) -> No
     body_text = out.text(out.body)
     assert "Jane Doe" in body_text
     assert "bob" in body_text
-    assert "\U0001f642" in body_text
+    assert "\u263a" in body_text  # the smile emoticon, as a text-style symbol
     assert "1 May 2024" in body_text
     (status,) = [r for r in out.xpath("//w:r") if "Done" in out.text(r)]
     assert status.xpath("w:rPr/w:shd/@w:fill", namespaces=NS) == ["E3FCEF"]
@@ -224,3 +224,26 @@ def test_panel_titles_are_readable_on_their_title_bar(write: WriteDocument) -> N
     assert colours == {"You need": ["FFFFFF"], "Light bar": ["000000"], "No bar": []}
     (bar,) = [p for p in out.xpath("//w:p[w:pPr/w:shd]") if out.text(p) == "You need"]
     assert bar.xpath("w:pPr/w:shd/@w:fill", namespaces=NS) == ["0052CC"]
+
+
+def test_emoticons_print_as_symbols_fonts_carry(write: WriteDocument) -> None:
+    emoticons = [
+        ast.Emoticon("smile", "\U0001f642"),
+        ast.Emoticon("tick", "\u2705"),
+        ast.Emoticon("warning", "\u26a0\ufe0f"),
+        ast.Emoticon("", "\U0001f44d"),  # an emoji by id, no Confluence name
+        ast.Emoticon("grinning-cat", "\U0001f638"),
+        ast.Emoticon("unknown", ""),
+    ]
+    out = write([para(*emoticons)])
+    (p,) = [p for p in out.xpath("//w:p") if "(unknown)" in out.text(p)]
+    runs = [(out.text(r), r.xpath("w:rPr/w:rFonts/@w:ascii", namespaces=NS)) for r in p[1:]]
+    assert runs == [
+        ("\u263a", ["Segoe UI Symbol"]),
+        ("\u2714", ["Segoe UI Symbol"]),
+        ("\u26a0", ["Segoe UI Symbol"]),
+        ("\u2714", ["Segoe UI Symbol"]),
+        ("\U0001f638", ["Segoe UI Emoji"]),
+        ("(unknown)", []),
+    ]
+    assert p[2].xpath("w:rPr/w:color/@w:val", namespaces=NS) == ["00875A"]

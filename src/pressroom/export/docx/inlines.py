@@ -10,7 +10,7 @@ from typing import Final
 from lxml import etree
 
 from pressroom.export import ast
-from pressroom.export.docx import fields
+from pressroom.export.docx import emoticons, fields
 from pressroom.export.docx.body import BodyState, Frame
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.oxml import (
@@ -192,8 +192,12 @@ class InlineWriter:
         match node:
             case ast.UserMention(display_name=name, username=username, userkey=key):
                 self._run(parent, name or username or key or "unknown user", fmt)
-            case ast.Emoticon(glyph=glyph, name=name):
-                self._run(parent, glyph or f"({name})", fmt)
+            case ast.Emoticon():
+                glyph, colour, font = emoticons.printable(node)
+                shown = self._derive(fmt, ("color", colour), color=colour) if colour else fmt
+                run = self._run(parent, glyph, shown)
+                if font is not None:
+                    emoticons.set_font(run, font)
             case ast.Date(iso=iso):
                 self._run(parent, self._format_date(iso), fmt)
             case ast.Status():
