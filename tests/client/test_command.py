@@ -203,3 +203,18 @@ def test_cancelled_job_exits_non_zero_with_the_message(
     assert code == 1
     assert "Export cancelled: The export was cancelled." in console.export_text()
     assert list(downloads.iterdir()) == []
+
+
+def test_output_with_a_trailing_slash_is_a_new_directory(
+    live_server: LiveServer, page_id: str, downloads: Path
+) -> None:
+    """Typer would turn "dir/" into Path("dir"), a file name; the slash must count."""
+    live_server.start_workers()
+    result = _export(
+        live_server,
+        *("--user", ADMIN[0], "--password", ADMIN[1], "--page", page_id),
+        *("-o", f"{downloads}/new/"),
+    )
+    assert result.exit_code == 0, result.output
+    [written] = list((downloads / "new").iterdir())
+    assert written.name.startswith("Operator Guide-v1-")

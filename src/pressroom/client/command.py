@@ -60,7 +60,8 @@ def export_command(
         typer.Option(envvar="PRESSROOM_TOKEN", show_default=False, help="Personal access token"),
     ] = None,
     output: Annotated[
-        Path | None,
+        # A string, not a Path: a trailing "/" means "a directory" and Path drops it.
+        str | None,
         typer.Option(
             "--output",
             "-o",
@@ -116,7 +117,7 @@ def run_export(
     page_id: str,
     template_id: str,
     scope: Scope,
-    output: Path | None,
+    output: str | None,
     poll_interval: float,
     console: Console,
     timeout: float | None = None,
