@@ -4,9 +4,6 @@ python-docx/lxml, sample images, and LibreOffice headless for real-client checks
 from __future__ import annotations
 
 import functools
-import os
-import shutil
-import subprocess
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -21,6 +18,7 @@ from lxml import etree
 from pressroom.export import ast
 from pressroom.export.docx import TemplateContext, write_docx
 from tests.export.docx.sample import make_png
+from tests.libreoffice import LibreOffice
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -100,51 +98,4 @@ def xml_of(element: Any) -> str:
     return etree.tostring(element, encoding="unicode")
 
 
-# ---------------------------------------------------------------------------
-# LibreOffice
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class LibreOffice:
-    binary: str
-    profile: Path
-
-    def convert(self, source: Path, target_format: str = "pdf", timeout: int = 180) -> Path:
-        outdir = source.parent / f"converted-{uuid.uuid4().hex[:6]}"
-        outdir.mkdir()
-        subprocess.run(
-            [
-                self.binary,
-                f"-env:UserInstallation=file://{self.profile}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                target_format,
-                "--outdir",
-                str(outdir),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
-        result = outdir / f"{source.stem}.{target_format}"
-        if not result.exists():
-            raise AssertionError(f"LibreOffice did not produce {result.name}")
-        return result
-
-
-@pytest.fixture(scope="session")
-def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
-    """LibreOffice headless with a private profile. Skips where it is not installed,
-    except in CI, where a missing LibreOffice is a failure."""
-    binary = shutil.which("soffice") or (
-        "/usr/bin/soffice" if Path("/usr/bin/soffice").exists() else None
-    )
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required in CI but is not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile = tmp_path_factory.mktemp("lo-profile")
-    return LibreOffice(binary, profile)
+__all__ = ["NS", "W", "LibreOffice", "WriteDocument", "Written", "xml_of"]
