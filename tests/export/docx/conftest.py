@@ -98,4 +98,4 @@ def xml_of(element: Any) -> str:
     return etree.tostring(element, encoding="unicode")
 
 
-__all__ = ["NS", "W", "LibreOffice", "WriteDocument", "Written", "xml_of"]
+__all__ = ["NS", "LibreOffice", "W", "WriteDocument", "Written", "xml_of"]
