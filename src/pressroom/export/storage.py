@@ -101,7 +101,8 @@ _SPACES = re.compile(r"[ \t\r\n\f]+")
 def _append_text(children: list[Inline], text: str | None) -> None:
     if not text:
         return
-    text = _SPACES.sub(" ", text)
+    if not text.isprintable() or "  " in text:  # printable: no tab, newline or form feed
+        text = _SPACES.sub(" ", text)
     last = children[-1] if children else None
     if isinstance(last, Text):
         if last.text.endswith(" ") and text.startswith(" "):
@@ -171,14 +172,20 @@ class _Line:
 
 def _invisible(block: Block) -> TypeGuard[Paragraph]:
     return isinstance(block, Paragraph) and all(
-        isinstance(node, Anchor | IndexTerm) for node in block.children
+        isinstance(node, _INVISIBLE_INLINES) for node in block.children
     )
+
+
+_INVISIBLE_INLINES: Final = (Anchor, IndexTerm)
 
 
 def _bookmarks_joined(blocks: list[Block]) -> list[Block]:
     """Move paragraphs holding only anchors or index terms into the next paragraph or
     heading: a bookmark alone would print as an empty paragraph."""
-    if not any(_invisible(block) for block in blocks):
+    for block in blocks:
+        if _invisible(block):
+            break
+    else:
         return blocks
     joined: list[Block] = []
     carried: list[Inline] = []
@@ -476,6 +483,8 @@ class StorageReader:
         return TableRow(cells, header)
 
     def _cell(self, element: etree._Element, header: bool) -> TableCell:
+        if not element.keys():  # the usual plain cell
+            return TableCell(blocks=self.blocks(element), header=header)
         declarations = css(element.get("style"))
         background = highlight(element.get("data-highlight-colour")) or colour(
             declarations.get("background-color") or element.get("bgcolor")

@@ -58,12 +58,20 @@ def new_container() -> Element:
 def sub(parent: Element, tag: str, val: str | None = None, **attrs: str) -> Element:
     """Append ``tag`` to ``parent``; ``val`` becomes ``w:val``, other keyword
     arguments become ``w:``-attributes (``w_color`` style names are not needed)."""
-    child = etree.SubElement(parent, qn(tag))
-    if val is not None:
-        child.set(W_VAL, val)
+    if val is None and not attrs:
+        return etree.SubElement(parent, _qualified.get(tag) or qn(tag))
+    attrib = {W_VAL: val} if val is not None else {}
     for key, value in attrs.items():
-        child.set(qn(f"w:{key}"), value)
-    return child
+        attrib[_w_attributes.get(key) or _w_attribute(key)] = value
+    return etree.SubElement(parent, _qualified.get(tag) or qn(tag), attrib)
+
+
+_w_attributes: dict[str, str] = {}
+
+
+def _w_attribute(key: str) -> str:
+    name = _w_attributes[key] = qn(f"w:{key}")
+    return name
 
 
 def text_element(run: Element, text: str) -> None:
@@ -172,9 +180,10 @@ def page_break(parent: Element) -> None:
 
 def last_child(parent: Element) -> Element | None:
     """The last child element; O(1), unlike ``len(parent)`` which lxml counts."""
-    for child in parent.iterchildren(reversed=True):
-        return child
-    return None
+    try:
+        return parent[-1]
+    except IndexError:
+        return None
 
 
 def follows_table(parent: Element) -> bool:
