@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from fastapi import FastAPI
@@ -39,6 +39,24 @@ from pressroom.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from pressroom.jobs.worker import build_export_queue
 from pressroom.logs import AccessLogMiddleware
 
+ROUTERS = (
+    system.router,
+    spaces.router,
+    content.router,
+    attachments.router,
+    users.router,
+    labels.router,
+    search.router,
+    page_info.router,
+    exporter.router,
+    templates.router,
+    openapi_docs.router,
+    login.router,
+    pat.router,
+    admin.router,
+    space_permissions.router,
+)
+
 
 class Companion(Protocol):
     """Something that runs beside the API for as long as it serves (export workers)."""
@@ -60,6 +78,41 @@ def create_app(
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
 
+    lifespan = _lifespan(settings, database, clock, sweep_interval, companions, db is None)
+    app = FastAPI(
+        title="Pressroom",
+        version=__version__,
+        description="Documentation export server, wire-compatible with the Scroll exporter APIs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.credential_cache = CredentialCache()
+    app.state.clock = clock
+    app.state.queue = build_export_queue(settings, database, clock)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        body_limit=settings.max_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+    )
+    app.add_middleware(NodeAffinityMiddleware, node_id=settings.node_id)
+    app.add_middleware(AccessLogMiddleware)
+    return app
+
+
+def _lifespan(
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    sweep_interval: float,
+    companions: Sequence[Companion],
+    owns_database: bool,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up: migrations, the bootstrap admin, the sweeper, webhooks, companions."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         bootstrap(settings, database)
@@ -77,44 +130,7 @@ def create_app(
             companion.stop()
         webhooks.stop()
         sweeper.stop()
-        if db is None:
+        if owns_database:
             database.dispose()
 
-    app = FastAPI(
-        title="Pressroom",
-        version=__version__,
-        description="Documentation export server, wire-compatible with the Scroll exporter APIs.",
-        lifespan=lifespan,
-    )
-    app.state.settings = settings
-    app.state.db = database
-    app.state.credential_cache = CredentialCache()
-    app.state.clock = clock
-    app.state.queue = build_export_queue(settings, database, clock)
-    install_error_handlers(app)
-    for module in (
-        system,
-        spaces,
-        content,
-        attachments,
-        users,
-        labels,
-        search,
-        exporter,
-        templates,
-        login,
-        pat,
-        admin,
-        space_permissions,
-        openapi_docs,
-        page_info,
-    ):
-        app.include_router(module.router)
-    app.add_middleware(
-        BodyLimitMiddleware,
-        body_limit=settings.max_body_bytes,
-        upload_limit=settings.max_upload_bytes,
-    )
-    app.add_middleware(NodeAffinityMiddleware, node_id=settings.node_id)
-    app.add_middleware(AccessLogMiddleware)
-    return app
+    return lifespan
