@@ -30,6 +30,7 @@ from pressroom.api.errors import describe_validation, error_response
 from pressroom.api.urls import origin
 from pressroom.auth.cookies import ensure_anonymous_session
 from pressroom.auth.identity import Identity
+from pressroom.config import Settings
 from pressroom.errors import InvalidInput, NotFound
 from pressroom.ids import MAX_CONTENT_ID, parse_content_id
 from pressroom.jobs.lifecycle import (
@@ -252,57 +253,69 @@ async def export_sync(
 ) -> Response:
     """Export and answer with the file. Rendering runs in the export workers; past the
     configured timeout the job is cancelled and the answer is 504."""
-    optional = {
-        "locale": locale,
-        "versionId": versionId,
-        "variantId": variantId,
-        "languageKey": languageKey,
-    }
+    parameters = _sync_parameters(
+        pageId,
+        templateId,
+        scope,
+        {
+            "locale": locale,
+            "versionId": versionId,
+            "variantId": variantId,
+            "languageKey": languageKey,
+        },
+    )
+    identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
+    job = await run_in_threadpool(
+        _submit, request, db, identity, parameters.to_request("word", synchronous=True)
+    )
+    finished = await _wait_for(job.id, request, db, identity, settings.sync_timeout_seconds)
+    if finished is None:
+        await run_in_threadpool(_cancel_by_id, job.id, request, db, identity)
+    answer = _sync_answer(finished, settings)
+    # A returned response does not carry the cookies set on ``response``: copy them.
+    answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")
+    return answer
+
+
+def _sync_parameters(
+    page_id: str, template_id: str, scope: str, optional: dict[str, str | None]
+) -> ExportParameters:
+    """Query parameters as the POST body would carry them; empty ones count as absent."""
     try:
-        parameters = ExportParameters.model_validate(
+        return ExportParameters.model_validate(
             {
-                "pageId": pageId.strip(),
-                "templateId": templateId,
+                "pageId": page_id.strip(),
+                "templateId": template_id,
                 "scope": scope,
                 **{name: value for name, value in optional.items() if value},
             }
         )
     except ValidationError as exc:
         raise InvalidInput(describe_validation(exc.errors())) from exc
-    identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
-    job = await run_in_threadpool(
-        _submit, request, db, identity, parameters.to_request("word", synchronous=True)
-    )
-    finished = await _wait_for(job.id, request, db, identity, settings.sync_timeout_seconds)
-    answer: Response
+
+
+def _sync_answer(finished: ExportJob | None, settings: Settings) -> Response:
     if finished is None:
-        await run_in_threadpool(_cancel_by_id, job.id, request, db, identity)
-        answer = error_response(
+        return error_response(
             504,
-            (
-                f"The export took longer than {settings.sync_timeout_seconds:g} s. Use the "
-                f"asynchronous API instead: POST {WORD_BASE}/exports, then poll the status."
-            ),
+            f"The export took longer than {settings.sync_timeout_seconds:g} s. Use the "
+            f"asynchronous API instead: POST {WORD_BASE}/exports, then poll the status.",
         )
-    elif finished.state != "complete" or not finished.file_name or not finished.file_key:
-        answer = error_response(
+    if finished.state != "complete" or not finished.file_name or not finished.file_key:
+        return error_response(
             500 if finished.state == "error" else 409,
             finished.message or "The export did not complete.",
         )
-    else:
-        answer = FileResponse(
-            export_dir(settings.exports_dir, finished.id) / finished.file_key,
-            media_type=DOCX_MEDIA_TYPE,
-            # As API.md says: the synchronous answer is named after the page title alone.
-            headers={
-                "Content-Disposition": content_disposition(
-                    f"{safe_title(finished.page_title or 'export')}.docx"
-                )
-            },
-        )
-    # A returned response does not carry the cookies set on ``response``: copy them.
-    answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")
-    return answer
+    return FileResponse(
+        export_dir(settings.exports_dir, finished.id) / finished.file_key,
+        media_type=DOCX_MEDIA_TYPE,
+        # As API.md says: the synchronous answer is named after the page title alone.
+        headers={
+            "Content-Disposition": content_disposition(
+                f"{safe_title(finished.page_title or 'export')}.docx"
+            )
+        },
+    )
 
 
 async def _wait_for(
