@@ -11,7 +11,7 @@ import pytest
 from pressroom.export import ast
 from pressroom.export.docx import write_docx
 from pressroom.export.docx.autofit import text_width
-from tests.export.docx.conftest import LibreOffice, WriteDocument
+from tests.export.docx.conftest import NS, LibreOffice, WriteDocument
 from tests.export.docx.sample import para
 
 BACKENDS = ("Amazon S3", "Azure Blob", "Google Cloud Storage", "MinIO", "Local volume")
@@ -89,3 +89,29 @@ def test_libreoffice_breaks_no_word_of_the_wide_table(
         assert word in words
     for name in BACKENDS:
         assert set(name.split()) <= words
+
+
+def test_given_pixel_widths_grow_to_their_longest_word(write: WriteDocument) -> None:
+    roles = ["Action", "Reader", "Developer", "Maintainer", "Owner"]
+    rows = [ast.TableRow([cell(r, True) for r in roles], header=True)]
+    rows.append(ast.TableRow([cell("Pull"), *[cell("\u2713") for _ in roles[1:]]]))
+    table = ast.Table(rows, column_widths=[240.0, 90.0, 90.0, 90.0, 90.0])
+    widths = grid(write([table]))
+    assert widths[0] == 3600 and widths[1] == 1350 and widths[4] == 1350
+    assert widths[3] > text_width("Maintainer", bold=True) * 1.25 + 216
+
+
+def test_short_rows_never_break_across_pages(write: WriteDocument) -> None:
+    rows = [
+        ast.TableRow([cell("Step", True), cell("What happens", True)], header=True),
+        ast.TableRow([cell("1"), cell("The schedule fires.")]),
+        ast.TableRow([cell("2"), ast.TableCell([para("A long explanation. " * 40)] * 6)]),
+    ]
+    out = write([ast.Table(rows)])
+    header, short, tall = out.xpath("//w:tbl/w:tr")
+    assert header.xpath("w:trPr/*", namespaces=NS) == header.xpath(
+        "w:trPr/w:cantSplit | w:trPr/w:tblHeader", namespaces=NS
+    )
+    assert len(header.xpath("w:trPr/*", namespaces=NS)) == 2
+    assert short.xpath("w:trPr/w:cantSplit", namespaces=NS)
+    assert not tall.xpath("w:trPr/w:cantSplit", namespaces=NS), "a tall row may break"

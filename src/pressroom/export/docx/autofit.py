@@ -8,6 +8,7 @@ the room left is shared by how much more text each column holds.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from typing import Final, Protocol
@@ -17,12 +18,14 @@ from pressroom.export.docx.body import TWIPS_PER_PX
 
 CELL_MARGIN: Final = 108  # twips, left and right, as in the table style
 MIN_COLUMN: Final = 200
+ROUNDING: Final = 2  # twips a column may lose to rounding
 FONT_TWIPS: Final = 200  # 10 pt, the size of Scroll Table Normal
+LINE_TWIPS: Final = 250
 # Word breaks a line at spaces and after hyphens.
 _BREAKS: Final = str.maketrans({"-": "- ", "\u2013": "\u2013 ", "/": "/ "})
 _SPACES: Final = re.compile(r"[ \t]+")  # not no-break spaces
 # Fallback fonts (DejaVu Sans for Calibri) run wider than the metrics below.
-_WORD_SAFETY: Final = 1.12
+_WORD_SAFETY: Final = 1.25
 _BOLD: Final = 1.07
 
 # Advance widths in em, after Helvetica's metrics, by character group.
@@ -72,11 +75,16 @@ def column_widths(
         total = int(available * min(table.width_percent, 100.0) / 100)
     elif known and len(known) == columns and not shares:
         total = min(int(sum(known) * TWIPS_PER_PX), available)
-    if len(known) == columns:
-        return _scaled([float(w) for w in known], total)
-    fixed = [_fixed_width(w, known, shares, total) for w in given]
     minimum, preferred = _content_measures(rows, columns)
-    return _autofit(fixed, minimum, preferred, total)
+    if len(known) == columns:
+        weights = [float(w) for w in known]
+        if not shares and not table.width_percent:
+            # As in a browser, a column is never narrower than its longest word.
+            weights = [max(w * TWIPS_PER_PX, m) for w, m in zip(known, minimum, strict=True)]
+            total = min(math.ceil(sum(weights)), available)
+        return _with_minimums(_scaled(weights, total), minimum)
+    fixed = [_fixed_width(w, known, shares, total) for w in given]
+    return _with_minimums(_autofit(fixed, minimum, preferred, total), minimum)
 
 
 def _look_like_shares(widths: list[float]) -> bool:
@@ -94,9 +102,22 @@ def _fixed_width(width: float | None, known: list[float], shares: bool, total: i
     return total * width / scale
 
 
+def _with_minimums(widths: list[int], minimum: list[float]) -> list[int]:
+    """Widen columns narrower than their longest word, taking the room from columns
+    wider than theirs (unless they have too little to spare: then words break)."""
+    short = sum(max(m - w, 0.0) for w, m in zip(widths, minimum, strict=True))
+    slack = [max(w - m, 0.0) for w, m in zip(widths, minimum, strict=True)]
+    if short <= ROUNDING * len(widths) or sum(slack) < short:
+        return widths
+    return [
+        int(m if w < m else w - s * short / sum(slack))
+        for w, m, s in zip(widths, minimum, slack, strict=True)
+    ]
+
+
 def _scaled(weights: list[float], total: int) -> list[int]:
     scale = total / (sum(weights) or 1.0)
-    return [max(int(w * scale), MIN_COLUMN) for w in weights]
+    return [max(int(w * scale + 1e-6), MIN_COLUMN) for w in weights]
 
 
 def _autofit(
@@ -150,6 +171,22 @@ def _content_measures(
     return minimum, preferred
 
 
+def row_lines(row: Sequence[PlacedCellLike], widths: list[int]) -> int:
+    """About how many lines of text the row's tallest cell holds."""
+    tallest = 0
+    for placed in row:
+        if placed.cell is None:
+            continue
+        room = sum(widths[placed.column : placed.column + placed.span]) - 2 * CELL_MARGIN
+        lines = 0
+        for text, indent, images in _lines(placed.cell.blocks):
+            for line in text.split("\n"):
+                lines += max(1, math.ceil(text_width(line) / max(room - indent, 200)))
+            lines += sum(math.ceil(_image_height(i, room) / LINE_TWIPS) for i in images)
+        tallest = max(tallest, lines)
+    return tallest
+
+
 def _cell_measures(cell: ast.TableCell) -> tuple[float, float]:
     longest_word = 0.0
     longest_line = 0.0
@@ -159,20 +196,24 @@ def _cell_measures(cell: ast.TableCell) -> tuple[float, float]:
             if words:
                 widest = max(text_width(w, bold=cell.header) for w in words) * _WORD_SAFETY
                 longest_word = max(longest_word, widest + indent)
-            longest_line = max(longest_line, text_width(line, bold=cell.header) + indent + images)
+            width = text_width(line, bold=cell.header) + indent + _image_width(images)
+            longest_line = max(longest_line, width)
     margins = 2.0 * CELL_MARGIN + 40
     return longest_word + margins, longest_line + margins
 
 
-def _lines(blocks: list[ast.Block], indent: float = 0.0) -> Iterator[tuple[str, float, float]]:
-    """Each paragraph's text in ``blocks``, with its indent and the width of its
-    images (which shrink to fit, so they count towards the preferred width only)."""
+def _lines(
+    blocks: list[ast.Block], indent: float = 0.0
+) -> Iterator[tuple[str, float, list[ast.Image]]]:
+    """Each paragraph's text in ``blocks``, with its indent and its images (which
+    shrink to fit, so they count towards the preferred width only)."""
     for block in blocks:
         match block:
             case ast.Paragraph(children=children) | ast.Heading(children=children):
-                yield _inline_text(children), indent, _image_width(children)
+                images = [i for i in children if isinstance(i, ast.Image)]
+                yield _inline_text(children), indent, images
             case ast.CodeBlock(code=code):
-                yield code, indent, 0.0
+                yield code, indent, []
             case ast.ListBlock(items=items) | ast.TaskList(items=items):
                 for item in items:
                     yield from _lines(item.blocks, indent + 360)
@@ -199,5 +240,10 @@ def _inline_text(inlines: list[ast.Inline]) -> str:
     return "".join(parts)
 
 
-def _image_width(inlines: list[ast.Inline]) -> float:
-    return sum(i.width * TWIPS_PER_PX for i in inlines if isinstance(i, ast.Image) and i.width)
+def _image_width(images: list[ast.Image]) -> float:
+    return sum((i.width or 0) * TWIPS_PER_PX for i in images)
+
+
+def _image_height(image: ast.Image, room: float) -> float:
+    width, height = (image.width or 0) * TWIPS_PER_PX, (image.height or 0) * TWIPS_PER_PX
+    return height * min(1.0, room / width) if width else height

@@ -15,7 +15,7 @@ from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.docx.autofit import CELL_MARGIN as CELL_MARGIN
-from pressroom.export.docx.autofit import column_widths
+from pressroom.export.docx.autofit import column_widths, row_lines
 from pressroom.export.docx.body import Frame
 from pressroom.export.docx.oxml import (
     Element,
@@ -28,6 +28,7 @@ from pressroom.export.docx.oxml import (
 )
 
 HEADER_FILL: Final = "F4F5F7"
+UNSPLIT_ROW_LINES: Final = 12  # rows up to this many lines never break across pages
 _P: Final = qn("w:p")
 _TCPR: Final = qn("w:tcPr")
 
@@ -97,8 +98,12 @@ def write_table(
     header_rows = _leading_header_rows(table)
     for row_no, placed_row in enumerate(grid.rows):
         tr = etree.SubElement(tbl, qn("w:tr"))
-        if row_no < header_rows:
-            sub(sub(tr, "w:trPr"), "w:tblHeader")
+        header = row_no < header_rows
+        if header or row_lines(placed_row, widths) <= UNSPLIT_ROW_LINES:
+            tr_pr = sub(tr, "w:trPr")
+            sub(tr_pr, "w:cantSplit")  # a short row moves to the next page whole
+            if header:
+                sub(tr_pr, "w:tblHeader")
         for placed in _padded(placed_row, grid.columns):
             _write_cell(tr, placed, widths, frame, blocks)
 
