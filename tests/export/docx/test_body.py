@@ -222,8 +222,12 @@ def test_panel_titles_are_readable_on_their_title_bar(write: WriteDocument) -> N
         (run,) = [r for r in out.xpath("//w:r[w:rPr/w:b]") if out.text(r) == title]
         colours[title] = run.xpath("w:rPr/w:color/@w:val", namespaces=NS)
     assert colours == {"You need": ["FFFFFF"], "Light bar": ["000000"], "No bar": []}
-    (bar,) = [p for p in out.xpath("//w:p[w:pPr/w:shd]") if out.text(p) == "You need"]
-    assert bar.xpath("w:pPr/w:shd/@w:fill", namespaces=NS) == ["0052CC"]
+    (box,) = [t for t in out.xpath("//w:tbl") if "You need" in out.text(t)]
+    bar, body = box.xpath("w:tr", namespaces=NS)
+    assert out.text(bar) == "You need", "the title is a full-width bar above the body"
+    assert bar.xpath("w:tc/w:tcPr/w:shd/@w:fill", namespaces=NS) == ["0052CC"]
+    assert bar.xpath("w:trPr/w:cantSplit", namespaces=NS)
+    assert out.text(body) == "dark"
 
 
 def test_emoticons_print_as_symbols_fonts_carry(write: WriteDocument) -> None:

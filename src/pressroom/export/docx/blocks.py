@@ -22,7 +22,6 @@ from pressroom.export.docx.oxml import (
     page_break,
     paragraph,
     qn,
-    shading,
     sub,
 )
 from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
@@ -230,22 +229,21 @@ class BlockWriter:
 
     def _admonition(self, parent: Element, box: ast.Admonition, frame: Frame) -> None:
         fill, border, accent = ADMONITION_COLOURS[box.kind]
-        cell, inner = tables.write_box(
+        bar = box.title_background if box.title else None
+        title_cell, cell, inner = tables.write_box(
             parent,
             frame,
             fill=box.background or fill,
             border=box.border_color or border,
             accent=accent,
+            title_fill=bar,
         )
-        style = f"Scroll {box.kind.capitalize()}"
-        inner = inner.inside(text_style=style)
-        if box.title:
-            bar = box.title_background
-            colour = readable_text_colour(bar) if bar else None
-            title = self._bold_line(cell, box.title, inner, keep_next=True, color=colour)
-            ppr = title.find(qn("w:pPr"))
-            if bar and ppr is not None:
-                shading(ppr, bar)
+        inner = inner.inside(text_style=f"Scroll {box.kind.capitalize()}")
+        if box.title and title_cell is not None and bar:
+            colour = readable_text_colour(bar)
+            self._bold_line(title_cell, box.title, inner, keep_next=True, color=colour)
+        elif box.title:
+            self._bold_line(cell, box.title, inner, keep_next=True)
         self.write(cell, box.blocks, inner)
         tables.close_cell(cell)
 

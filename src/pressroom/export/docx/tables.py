@@ -208,13 +208,33 @@ def write_box(
     fill: str | None,
     border: str,
     accent: str | None = None,
-) -> tuple[Element, Frame]:
-    """A one-cell box (admonitions): returns the cell to write into and its frame."""
+    title_fill: str | None = None,
+) -> tuple[Element | None, Element, Frame]:
+    """A boxed table (admonitions): a title row in ``title_fill`` when one is given,
+    then the body. Returns the title cell (or None), the body cell and its frame."""
     tbl = start_table(parent, None, [frame.width], indent=frame.indent + frame.table_shift)
+    title = None
+    if title_fill:
+        title = _box_cell(tbl, frame.width, title_fill, border, accent, cant_split=True)
+    body = _box_cell(tbl, frame.width, fill, border, accent)
+    return title, body, frame.inside(width=frame.width - 320, list_depth=0, indent=0)
+
+
+def _box_cell(
+    tbl: Element,
+    width: int,
+    fill: str | None,
+    border: str,
+    accent: str | None,
+    *,
+    cant_split: bool = False,
+) -> Element:
     tr = etree.SubElement(tbl, qn("w:tr"))
+    if cant_split:
+        sub(sub(tr, "w:trPr"), "w:cantSplit")
     tc = etree.SubElement(tr, qn("w:tc"))
     tc_pr = sub(tc, "w:tcPr")
-    sub(tc_pr, "w:tcW", w=str(frame.width), type="dxa")
+    sub(tc_pr, "w:tcW", w=str(width), type="dxa")
     borders = sub(tc_pr, "w:tcBorders")
     for side in ("top", "left", "bottom", "right"):
         size = "24" if side == "left" and accent else "4"
@@ -227,7 +247,7 @@ def write_box(
         sub(margins, f"w:{side}", w="100", type="dxa")
     for side in ("left", "right"):
         sub(margins, f"w:{side}", w="160", type="dxa")
-    return tc, frame.inside(width=frame.width - 320, list_depth=0, indent=0)
+    return tc
 
 
 def write_columns(
