@@ -63,7 +63,7 @@ class CodeWriter:
             if len(self._built) < MAX_CACHED_BLOCKS:
                 self._built[cache_key] = built
         for element in built:
-            parent.append(copy.deepcopy(element))
+            parent.append(copy.copy(element))  # lxml copies the whole subtree
 
     def _xml(self, block: ast.CodeBlock, layout: _LineLayout) -> str:
         """The block's paragraphs as XML text: thousands of runs are built far faster

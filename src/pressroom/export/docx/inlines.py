@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, NamedTuple
 
 from lxml import etree
 
@@ -44,9 +43,9 @@ _STATUS_COLOURS: Final = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RunFormat:
-    """The character formatting in force at a point of the inline tree."""
+class RunFormat(NamedTuple):
+    """The character formatting in force at a point of the inline tree (a tuple:
+    one is made and looked up per paragraph, which a dataclass makes slow)."""
 
     style: str | None = None
     bold: bool = False
@@ -97,7 +96,7 @@ def build_rpr(fmt: RunFormat, style_id: str | None) -> Element | None:
 class _Formatting:
     """A :class:`RunFormat` with the runs it makes, as templates to copy (one element
     copy per run instead of building its properties), and the formats derived from it
-    by nested styles, so walking the inline tree hashes no dataclass."""
+    by nested styles, so walking the inline tree hashes no format."""
 
     __slots__ = ("derived", "fmt", "run", "spaced_run", "text_run")
 
@@ -158,7 +157,7 @@ class InlineWriter:
         """``fmt`` with ``changes``, remembered under ``key``."""
         derived = fmt.derived.get(key)
         if derived is None:
-            derived = self._formatting(replace(fmt.fmt, **changes))  # type: ignore[arg-type]
+            derived = self._formatting(fmt.fmt._replace(**changes))  # type: ignore[arg-type]
             fmt.derived[key] = derived
         return derived
 
