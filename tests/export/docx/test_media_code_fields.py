@@ -160,6 +160,30 @@ def test_index_terms_and_index(write: WriteDocument) -> None:
     assert any(i.startswith("INDEX") for i in instructions)
 
 
+def test_index_result_lists_the_entries_under_letter_headings(write: WriteDocument) -> None:
+    terms = ["Install:Linux", "backup", "Install:Kubernetes", "backup", "Zones"]
+    blocks: list[ast.Block] = [para(ast.IndexTerm(t), f"about {t}") for t in terms]
+    out = write([*blocks, ast.Index()])
+    (begin,) = out.xpath("//w:p[w:r/w:instrText[starts-with(normalize-space(.), 'INDEX')]]")
+    shown = [begin, *begin.itersiblings()]
+    shown = shown[
+        : [bool(out.xpath("w:r/w:fldChar[@w:fldCharType='end']", p)) for p in shown].index(True) + 1
+    ]
+    styles = [p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS) for p in shown]
+    texts = [out.text(p) for p in shown]
+    assert list(zip(texts, styles, strict=True)) == [
+        ("B", out.style_id("index heading")),
+        ("backup", out.style_id("index 1")),
+        ("I", out.style_id("index heading")),
+        ("Install", out.style_id("index 1")),
+        ("Kubernetes", out.style_id("index 2")),
+        ("Linux", out.style_id("index 2")),
+        ("Z", out.style_id("index heading")),
+        ("Zones", out.style_id("index 1")),
+    ]
+    assert "build the index" not in out.text(out.body)
+
+
 def test_default_template_has_page_numbers_and_running_header(write: WriteDocument) -> None:
     out = write([ast.Heading(1, [ast.Text("Chapter")])])
     header = out.part("word/header1.xml")

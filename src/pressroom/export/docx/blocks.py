@@ -65,12 +65,15 @@ class BlockWriter:
         self.toc_entries: list[toc.TocEntry] = []
         self.toc_names: dict[int, str] = {}
         self.toc_scopes: dict[str, list[toc.TocEntry]] = {}
+        self.index_terms: list[tuple[str, ...]] = []
         self._open_scopes: list[tuple[int, int]] = []  # (page title level, bookmark id)
 
     def plan_tocs(self, blocks: list[ast.Block]) -> None:
         """Find the headings every table of contents lists, before writing starts."""
         self.toc_entries, self.toc_names = toc.collect_entries(blocks)
         self.toc_scopes = toc.scoped_entries(blocks, self.toc_entries, self.toc_names)
+        if any(isinstance(block, ast.Index) for block in blocks):
+            self.index_terms = toc.index_terms(blocks)
 
     def close_scopes(self, parent: Element, level: int = 0) -> None:
         """End the page bookmarks of toc macros whose page ends here: at a page
@@ -121,7 +124,9 @@ class BlockWriter:
             case ast.Columns():
                 tables.write_columns(parent, block, frame, self.write, "Scroll Section Column")
             case ast.Index():
-                fields.add_index(parent)
+                styles = ("index heading", *(f"index {n}" for n in range(1, 10)))
+                style_ids = {name: self.state.styles.id(name) for name in styles}
+                fields.add_index(parent, self.index_terms, style_ids)
             case ast.IncludePage(title=title) | ast.ChildrenList(page_title=title):
                 kind = type(block).__name__
                 self.state.warn(f"{kind} {title or ''} was not resolved; left out.")

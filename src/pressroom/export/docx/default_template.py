@@ -117,6 +117,23 @@ def _toc_styles() -> list[str]:
     return styles
 
 
+def _index_styles() -> list[str]:
+    """Word's built-in index styles: letter headings and entries by level."""
+    heading = _paragraph_style(
+        "IndexHeading",
+        "index heading",
+        '<w:keepNext/><w:spacing w:before="240" w:after="60"/>',
+        f'<w:b/><w:color w:val="{ACCENT}"/>',
+        based_on="Normal",
+    )
+    styles = [heading.replace(' w:customStyle="1"', "")]
+    for level in range(1, 10):
+        ppr = f'<w:spacing w:after="0"/><w:ind w:left="{level * 220}" w:hanging="220"/>'
+        style = _paragraph_style(f"Index{level}", f"index {level}", ppr, "", based_on="Normal")
+        styles.append(style.replace(' w:customStyle="1"', ""))
+    return styles
+
+
 def style_xml() -> list[str]:
     """Every style of the default template, as ``w:style`` XML."""
     code_border = "".join(
@@ -163,6 +180,7 @@ def style_xml() -> list[str]:
         '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
         '<w:rPr><w:color w:val="0052CC"/><w:u w:val="single"/></w:rPr></w:style>',
         *_toc_styles(),
+        *_index_styles(),
         *_document_styles(),
     ]
 

@@ -100,7 +100,25 @@ def index_entry(parent: Element, entry: str) -> None:
     complex_field(parent, f"XE {quote_argument(entry)}", None)
 
 
-def add_index(parent: Element) -> Element:
-    p = paragraph(parent)
-    complex_field(p, 'INDEX \\h "A" \\c "2"', "Index: update fields (F9) in Word to build it.")
-    return p
+def add_index(
+    parent: Element, terms: list[tuple[str, ...]], style_ids: dict[str, str | None]
+) -> None:
+    """The INDEX field, its result filled with ``terms`` (entry paths, sorted) under
+    letter headings, for viewers that show results without updating fields (Word
+    adds the page numbers when it updates the field on open)."""
+    instruction = 'INDEX \\h "A" \\c "2"'
+    if not terms:
+        complex_field(paragraph(parent), instruction, "Update fields (F9) to build the index.")
+        return
+    letter = ""
+    for number, path in enumerate(terms):
+        first = number == 0
+        if path[0][:1].upper() != letter:
+            letter = path[0][:1].upper()
+            p = paragraph(parent, style_ids.get("index heading"), keep_next=True)
+            if first:
+                field_start(p, instruction)
+            add_text(etree.SubElement(p, qn("w:r")), letter)
+        p = paragraph(parent, style_ids.get(f"index {min(len(path), 9)}"))
+        add_text(etree.SubElement(p, qn("w:r")), path[-1])
+    field_end(p)

@@ -117,6 +117,44 @@ def scoped_entries(
     return scopes
 
 
+def index_terms(blocks: list[ast.Block]) -> list[tuple[str, ...]]:
+    """The index entries of the document's scroll-indexterm macros, as paths
+    (``a:b`` is ``("a", "b")``), sorted as Word sorts its index and without repeats."""
+    found: set[tuple[str, ...]] = set()
+    for inlines in _inline_lists(blocks):
+        found.update(_terms(inlines))
+    return sorted(found, key=lambda path: tuple(p.casefold() for p in path))
+
+
+def _inline_lists(blocks: list[ast.Block]) -> Iterator[list[ast.Inline]]:
+    for block in blocks:
+        match block:
+            case ast.Paragraph(children=children) | ast.Heading(children=children):
+                yield children
+            case ast.ListBlock(items=items) | ast.TaskList(items=items):
+                for item in items:
+                    yield from _inline_lists(item.blocks)
+            case ast.Table(rows=rows):
+                for row in rows:
+                    for cell in row.cells:
+                        yield from _inline_lists(cell.blocks)
+            case ast.Columns(columns=columns):
+                for column in columns:
+                    yield from _inline_lists(column.blocks)
+            case _ if isinstance(getattr(block, "blocks", None), list):
+                yield from _inline_lists(block.blocks)  # type: ignore[union-attr]
+
+
+def _terms(inlines: list[ast.Inline]) -> Iterator[tuple[str, ...]]:
+    for node in inlines:
+        if isinstance(node, ast.IndexTerm):
+            path = tuple(part.strip() for part in node.entry.split(":") if part.strip())
+            for depth in range(1, len(path) + 1):
+                yield path[:depth]
+        elif isinstance(getattr(node, "children", None), list):
+            yield from _terms(node.children)  # type: ignore[union-attr]
+
+
 def levels_of(instruction: str) -> tuple[int, int]:
     match = _LEVELS.search(instruction)
     return (int(match.group(1)), int(match.group(2))) if match else (1, 3)
