@@ -153,3 +153,35 @@ def test_no_blank_pages_around_landscape_sections(libreoffice: LibreOffice, tmp_
     # the template's header prints the running title on every page but the cover
     blank = [n for n, text in enumerate(pages, 1) if len(text.split()) < 6]
     assert blank == [], pages
+
+
+def test_lead_in_paragraphs_stay_with_what_they_introduce(write: WriteDocument) -> None:
+    out = write(
+        [
+            para("Download the bundle and load it:"),
+            ast.CodeBlock("anchorage feeds load bundle.tar.zst"),
+            para("Read ", ast.Styled("strong", [ast.Text("this:")])),
+            para("A plain paragraph."),
+        ]
+    )
+    keeps = {
+        out.text(p): bool(p.xpath("w:pPr/w:keepNext", namespaces=NS)) for p in out.xpath("//w:p")
+    }
+    assert keeps["Download the bundle and load it:"]
+    assert keeps["Read this:"]
+    assert not keeps["A plain paragraph."]
+
+
+def test_headings_after_tables_keep_their_own_room_above(write: WriteDocument) -> None:
+    out = write([sample_table(), ast.Heading(2, [ast.Text("Next")]), sample_table(), para("text")])
+    (heading,) = out.paragraphs_in("Scroll Heading 2")
+    assert not heading.xpath("w:pPr/w:spacing", namespaces=NS), "the style's spacing applies"
+    (text,) = [p for p in out.xpath("//w:p") if out.text(p) == "text"]
+    assert text.xpath("w:pPr/w:spacing/@w:before", namespaces=NS) == ["160"]
+
+
+def test_expand_titles_have_room_above(write: WriteDocument) -> None:
+    out = write([para("before"), ast.Expand("Why?", [para("Because.")])])
+    (title,) = [p for p in out.xpath("//w:p") if out.text(p) == "Why?"]
+    assert title.xpath("w:pPr/w:spacing/@w:before", namespaces=NS) == ["120"]
+    assert title.xpath("w:pPr/w:keepNext", namespaces=NS)

@@ -28,6 +28,7 @@ from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
 
 INDENT_STEP: Final = 30 * TWIPS_PER_PX  # Confluence indents paragraphs by 30 px
 GAP_AFTER_TABLE: Final = 160
+EXPAND_GAP: Final = 120
 CODE_INSET: Final = 100  # the Scroll Code style's own left indent, kept inside lists
 # Room kept below a page-high image for its caption or the next line of text.
 IMAGE_CAPTION_ROOM: Final = 900
@@ -111,7 +112,7 @@ class BlockWriter:
             case ast.Admonition():
                 self._admonition(parent, block, frame)
             case ast.Expand(title=title, blocks=blocks):
-                self._bold_line(parent, title, frame, keep_next=True)
+                self._bold_line(parent, title, frame, keep_next=True, space_before=EXPAND_GAP)
                 self.write(parent, blocks, frame.inside(text_style="Scroll Expand Macro Text"))
             case ast.HorizontalRule():
                 self._horizontal_rule(parent)
@@ -145,7 +146,8 @@ class BlockWriter:
         """A paragraph in style ``style_name``; a little room above when it follows a
         table, whose bottom edge would otherwise touch it."""
         style_id = self.state.styles.id(style_name) if style_name else None
-        if follows_table(parent):
+        heading = style_name is not None and style_name.startswith("Scroll Heading")
+        if not heading and follows_table(parent):  # headings have room above of their own
             options.setdefault("space_before", GAP_AFTER_TABLE)
         if frame.indent and "indent_left" not in options and "num" not in options:
             options["indent_left"] = frame.indent
@@ -189,14 +191,27 @@ class BlockWriter:
         align = node.align or frame.align or _sole_image_alignment(node)
         indent = frame.indent + node.indent * INDENT_STEP
         p = self.new_paragraph(
-            parent, frame.text_style, frame, align=align, indent_left=indent or None
+            parent,
+            frame.text_style,
+            frame,
+            align=align,
+            indent_left=indent or None,
+            keep_next=_leads_in(node.children),
         )
         self.inlines.write(p, node.children, RunFormat(bold=frame.bold), frame)
 
     def _bold_line(
-        self, parent: Element, text: str, frame: Frame, *, keep_next: bool, color: str | None = None
+        self,
+        parent: Element,
+        text: str,
+        frame: Frame,
+        *,
+        keep_next: bool,
+        color: str | None = None,
+        space_before: int | None = None,
     ) -> Element:
-        p = self.new_paragraph(parent, frame.text_style, frame, keep_next=keep_next)
+        options = {} if space_before is None else {"space_before": space_before}
+        p = self.new_paragraph(parent, frame.text_style, frame, keep_next=keep_next, **options)
         if text:
             self.inlines.text_run(p, text, RunFormat(bold=True, color=color))
         return p
@@ -325,6 +340,15 @@ def readable_text_colour(fill: str) -> str:
     against_white = 1.05 / (luminance + 0.05)
     against_black = (luminance + 0.05) / 0.05
     return "FFFFFF" if against_white > against_black else "000000"
+
+
+def _leads_in(inlines: list[ast.Inline]) -> bool:
+    """Whether a paragraph ends in a colon: it introduces what follows (a list, code,
+    a table) and stays on its page."""
+    last = inlines[-1] if inlines else None
+    while isinstance(last, ast.Styled | ast.Colored | ast.Link) and last.children:
+        last = last.children[-1]
+    return isinstance(last, ast.Text) and last.text.rstrip().endswith(":")
 
 
 def _image_height(section: Element | None) -> int:
