@@ -115,3 +115,40 @@ def test_short_rows_never_break_across_pages(write: WriteDocument) -> None:
     assert len(header.xpath("w:trPr/*", namespaces=NS)) == 2
     assert short.xpath("w:trPr/w:cantSplit", namespaces=NS)
     assert not tall.xpath("w:trPr/w:cantSplit", namespaces=NS), "a tall row may break"
+
+
+def small_table(number: int) -> ast.Table:
+    rows = [ast.TableRow([cell("Key", True), cell("Value", True)], header=True)]
+    rows += [ast.TableRow([cell(f"t{number}r{n}"), cell("value")]) for n in range(5)]
+    return ast.Table(rows)
+
+
+def test_short_tables_keep_together(write: WriteDocument) -> None:
+    out = write([small_table(1)])
+    rows = out.xpath("//w:tbl/w:tr")
+    for row in rows[:-1]:
+        assert all(
+            p.xpath("w:pPr/w:keepNext", namespaces=NS) for p in row.xpath(".//w:p", namespaces=NS)
+        )
+    assert not rows[-1].xpath(".//w:keepNext", namespaces=NS)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_keeps_short_tables_on_one_page(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    blocks: list[ast.Block] = []
+    for number in range(14):
+        blocks += [
+            para("Filler text that takes a line or two. " * (number % 7 + 1)),
+            small_table(number),
+        ]
+    source = tmp_path / "tables.docx"
+    write_docx(ast.Document("Tables", blocks), source)
+    pdf = libreoffice.convert(source)
+    pages = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    for number in range(14):
+        holding = {n for n, page in enumerate(pages) if f"t{number}r" in page}
+        assert len(holding) == 1, f"table {number} is split over pages {holding}"

@@ -29,8 +29,10 @@ from pressroom.export.docx.oxml import (
 
 HEADER_FILL: Final = "F4F5F7"
 UNSPLIT_ROW_LINES: Final = 12  # rows up to this many lines never break across pages
+KEEP_TOGETHER_LINES: Final = 14  # tables up to this many lines stay on one page
 _P: Final = qn("w:p")
 _TCPR: Final = qn("w:tcPr")
+_PPR: Final = qn("w:pPr")
 
 BlocksWriter = Callable[[Element, list[ast.Block], Frame], None]
 
@@ -96,16 +98,36 @@ def write_table(
     widths = column_widths(table, grid.rows, grid.columns, frame.width)
     tbl = start_table(parent, style_id, widths, indent=frame.indent + frame.table_shift)
     header_rows = _leading_header_rows(table)
+    lines = 0
     for row_no, placed_row in enumerate(grid.rows):
         tr = etree.SubElement(tbl, qn("w:tr"))
         header = row_no < header_rows
-        if header or row_lines(placed_row, widths) <= UNSPLIT_ROW_LINES:
+        row_height = row_lines(placed_row, widths)
+        lines += row_height
+        if header or row_height <= UNSPLIT_ROW_LINES:
             tr_pr = sub(tr, "w:trPr")
             sub(tr_pr, "w:cantSplit")  # a short row moves to the next page whole
             if header:
                 sub(tr_pr, "w:tblHeader")
         for placed in _padded(placed_row, grid.columns):
             _write_cell(tr, placed, widths, frame, blocks)
+    if lines <= KEEP_TOGETHER_LINES:
+        _keep_together(tbl)
+
+
+def _keep_together(tbl: Element) -> None:
+    """Keep a short table on one page, as Word does it: every paragraph of every row
+    but the last keeps with the next."""
+    rows = tbl.findall(qn("w:tr"))
+    for tr in rows[:-1]:
+        for p in tr.iter(_P):
+            ppr = p.find(_PPR)
+            if ppr is None:
+                ppr = etree.Element(_PPR)
+                p.insert(0, ppr)
+            if ppr.find(qn("w:keepNext")) is None:
+                style = ppr.find(qn("w:pStyle"))
+                ppr.insert(0 if style is None else 1, etree.Element(qn("w:keepNext")))
 
 
 def _leading_header_rows(table: ast.Table) -> int:
