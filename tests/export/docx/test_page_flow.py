@@ -185,3 +185,14 @@ def test_expand_titles_have_room_above(write: WriteDocument) -> None:
     (title,) = [p for p in out.xpath("//w:p") if out.text(p) == "Why?"]
     assert title.xpath("w:pPr/w:spacing/@w:before", namespaces=NS) == ["120"]
     assert title.xpath("w:pPr/w:keepNext", namespaces=NS)
+
+
+def test_short_code_blocks_stay_on_one_page(write: WriteDocument) -> None:
+    short = ast.CodeBlock("line 1\nline 2\nline 3\n", title="Example")
+    long = ast.CodeBlock("\n".join(f"row {n}" for n in range(40)))
+    out = write([short, long])
+    code = out.paragraphs_in("Scroll Code")
+    keeps = [bool(p.xpath("w:pPr/w:keepNext", namespaces=NS)) for p in code]
+    assert [out.text(p) for p in code[:4]] == ["Example", "line 1", "line 2", "line 3"]
+    assert keeps[:4] == [True, True, True, False]
+    assert not any(keeps[4:]), "a long block may break across pages"

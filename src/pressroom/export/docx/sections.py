@@ -140,3 +140,14 @@ def end_section_at(parent: Element, last: Element | None, sect_pr: Element) -> N
     sub(ppr, "w:spacing", before="0", after="0", line="20", lineRule="exact")
     sub(sub(ppr, "w:rPr"), "w:sz", "2")
     ppr.append(sect_pr)
+
+
+def keep_with_next(p: Element) -> None:
+    """Keep paragraph ``p`` on the same page as the next one."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.Element(qn("w:pPr"))
+        p.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        style = ppr.find(qn("w:pStyle"))
+        ppr.insert(0 if style is None else 1, etree.Element(qn("w:keepNext")))

@@ -14,6 +14,7 @@ from typing import Final
 from lxml import etree
 
 from pressroom.export import ast
+from pressroom.export.docx import sections
 from pressroom.export.docx.autofit import CELL_MARGIN as CELL_MARGIN
 from pressroom.export.docx.autofit import column_widths, row_lines
 from pressroom.export.docx.body import Frame
@@ -32,7 +33,6 @@ UNSPLIT_ROW_LINES: Final = 12  # rows up to this many lines never break across p
 KEEP_TOGETHER_LINES: Final = 14  # tables up to this many lines stay on one page
 _P: Final = qn("w:p")
 _TCPR: Final = qn("w:tcPr")
-_PPR: Final = qn("w:pPr")
 
 BlocksWriter = Callable[[Element, list[ast.Block], Frame], None]
 
@@ -121,13 +121,7 @@ def _keep_together(tbl: Element) -> None:
     rows = tbl.findall(qn("w:tr"))
     for tr in rows[:-1]:
         for p in tr.iter(_P):
-            ppr = p.find(_PPR)
-            if ppr is None:
-                ppr = etree.Element(_PPR)
-                p.insert(0, ppr)
-            if ppr.find(qn("w:keepNext")) is None:
-                style = ppr.find(qn("w:pStyle"))
-                ppr.insert(0 if style is None else 1, etree.Element(qn("w:keepNext")))
+            sections.keep_with_next(p)
 
 
 def _leading_header_rows(table: ast.Table) -> int:
