@@ -196,3 +196,21 @@ def test_short_code_blocks_stay_on_one_page(write: WriteDocument) -> None:
     assert [out.text(p) for p in code[:4]] == ["Example", "line 1", "line 2", "line 3"]
     assert keeps[:4] == [True, True, True, False]
     assert not any(keeps[4:]), "a long block may break across pages"
+
+
+def test_figures_keep_with_their_caption(write: WriteDocument, png: Path) -> None:
+    out = write(
+        [
+            para(ast.Image(file=png, align="center")),
+            para(ast.Styled("em", [ast.Text("Figure 1. The caption.")])),
+            para("Text with an inline ", ast.Image(file=png, width=16), " icon."),
+        ]
+    )
+    figure, caption, inline = [
+        p
+        for p in out.xpath("//w:p")
+        if p.xpath(".//w:drawing", namespaces=NS) or "Figure 1" in out.text(p)
+    ]
+    assert figure.xpath("w:pPr/w:keepNext", namespaces=NS)
+    assert not caption.xpath("w:pPr/w:keepNext", namespaces=NS)
+    assert not inline.xpath("w:pPr/w:keepNext", namespaces=NS)

@@ -198,7 +198,7 @@ class BlockWriter:
             frame,
             align=align,
             indent_left=indent or None,
-            keep_next=_leads_in(node.children),
+            keep_next=_leads_in(node.children) or _only_images(node.children),
         )
         self.inlines.write(p, node.children, RunFormat(bold=frame.bold), frame)
 
@@ -352,6 +352,12 @@ def _keep_short_code_together(parent: Element, block: ast.CodeBlock) -> None:
         return
     for p in islice(parent.iterchildren(reversed=True), 1, lines):
         sections.keep_with_next(p)
+
+
+def _only_images(inlines: list[ast.Inline]) -> bool:
+    """A figure keeps with the next paragraph, which is often its caption."""
+    images = [i for i in inlines if not (isinstance(i, ast.Text) and not i.text.strip())]
+    return bool(images) and all(isinstance(i, ast.Image) and i.file for i in images)
 
 
 def _leads_in(inlines: list[ast.Inline]) -> bool:
