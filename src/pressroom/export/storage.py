@@ -291,7 +291,9 @@ class StorageReader:
             name = tag_name(child)
             if name is not None:
                 self._place(child, name, out, line)
-            _append_text(line.children, child.tail)
+            tail = child.tail
+            if tail:
+                _append_text(line.children, tail)
 
     def _place(self, element: etree._Element, name: str, out: list[Block], line: _Line) -> None:
         block_reader = _BLOCK_READERS.get(name)

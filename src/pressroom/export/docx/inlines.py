@@ -132,7 +132,11 @@ class InlineWriter:
         self, parent: Element, inlines: list[ast.Inline], fmt: _Formatting, frame: Frame
     ) -> None:
         for node in inlines:
-            self._write_node(parent, node, fmt, frame)
+            if type(node) is ast.Text:  # most nodes: skip the dispatch
+                if node.text:
+                    self._run(parent, node.text, fmt)
+            else:
+                self._write_node(parent, node, fmt, frame)
 
     def _run(self, parent: Element, text: str, fmt: _Formatting) -> Element:
         if text and text.isprintable():  # no tab, newline or character XML forbids

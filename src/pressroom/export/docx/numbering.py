@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Final
 
 from lxml import etree
@@ -44,22 +45,32 @@ class ListNumbering:
         self._next_abstract = max(abstract_ids, default=-1) + 1
         self._next_num = max(num_ids, default=0) + 1
         self._bullet = bullet_abstract or self._add_abstract(ordered=False)
+        self._nums: dict[tuple[bool, int, int], Element] = {}
         self._ordered = ordered_abstract or self._add_abstract(ordered=True)
 
     def new_list(self, *, ordered: bool, ilvl: int, start: int = 1) -> int:
         """A fresh numId for one list whose items sit at ``ilvl``."""
         num_id = self._next_num
         self._next_num += 1
-        num = etree.Element(_NUM)
+        key = (ordered, min(ilvl, MAX_LEVEL), start)
+        template = self._nums.get(key)
+        if template is None:
+            template = self._nums[key] = self._num_template(*key)
+        num = copy.copy(template)
+        num.set(_NUM_ID, str(num_id))
         if self._cleanup is not None:  # must stay the last child
             self._cleanup.addprevious(num)
         else:
             self._numbering.append(num)
-        num.set(_NUM_ID, str(num_id))
-        sub(num, "w:abstractNumId", self._ordered if ordered else self._bullet)
-        override = sub(num, "w:lvlOverride", ilvl=str(min(ilvl, MAX_LEVEL)))
-        sub(override, "w:startOverride", str(start))
         return num_id
+
+    def _num_template(self, ordered: bool, ilvl: int, start: int) -> Element:
+        """A ``w:num`` without its numId: a list costs one copy of it."""
+        num = etree.Element(_NUM)
+        sub(num, "w:abstractNumId", self._ordered if ordered else self._bullet)
+        override = sub(num, "w:lvlOverride", ilvl=str(ilvl))
+        sub(override, "w:startOverride", str(start))
+        return num
 
     def _add_abstract(self, *, ordered: bool) -> str:
         abstract_id = str(self._next_abstract)

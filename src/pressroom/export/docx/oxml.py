@@ -168,9 +168,15 @@ def shading(parent: Element, fill: str) -> Element:
 
 def bookmark(parent: Element, bookmark_id: int, name: str, *, end: bool) -> None:
     if end:
-        sub(parent, "w:bookmarkEnd", id=str(bookmark_id))
+        etree.SubElement(parent, _BOOKMARK_END, {_W_ID: str(bookmark_id)})
     else:
-        sub(parent, "w:bookmarkStart", id=str(bookmark_id), name=name)
+        etree.SubElement(parent, _BOOKMARK_START, {_W_ID: str(bookmark_id), _W_NAME: name})
+
+
+_BOOKMARK_START: Final = qn("w:bookmarkStart")
+_BOOKMARK_END: Final = qn("w:bookmarkEnd")
+_W_ID: Final = qn("w:id")
+_W_NAME: Final = qn("w:name")
 
 
 def page_break(parent: Element) -> None:
