@@ -214,3 +214,36 @@ def test_figures_keep_with_their_caption(write: WriteDocument, png: Path) -> Non
     assert figure.xpath("w:pPr/w:keepNext", namespaces=NS)
     assert not caption.xpath("w:pPr/w:keepNext", namespaces=NS)
     assert not inline.xpath("w:pPr/w:keepNext", namespaces=NS)
+
+
+def test_default_header_and_footer_span_the_text_width(write: WriteDocument) -> None:
+    out = write([para("x")])
+    for name, right_text in (("header1", None), ("footer1", "Page")):
+        part = out.part(f"word/{name}.xml")
+        (table,) = part.xpath("//w:tbl", namespaces=NS)
+        assert table.xpath("w:tblPr/w:tblW/@w:type", namespaces=NS) == ["pct"]
+        left, right = table.xpath(".//w:tc/w:p", namespaces=NS)
+        assert left.xpath("w:pPr/w:jc/@w:val", namespaces=NS) == ["left"]
+        assert right.xpath("w:pPr/w:jc/@w:val", namespaces=NS) == ["right"]
+        if right_text:
+            assert "".join(right.xpath(".//w:t/text()", namespaces=NS)).startswith(right_text)
+
+
+@pytest.mark.libreoffice
+def test_page_numbers_sit_at_the_right_margin_of_landscape_pages_too(
+    libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    source = tmp_path / "furniture.docx"
+    blocks = [title(1, "Start"), para("portrait"), ast.OrientedSection(True, [para("wide")])]
+    write_docx(ast.Document("Furniture", blocks), source)
+    pdf = libreoffice.convert(source)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = html.split("<page ")[1:]
+    assert len(pages) >= 3
+    for page in pages[1:]:  # the cover page has no footer
+        width = float(page.split('width="')[1].split('"')[0])
+        total = page.split("<word ")[-1]  # the footer's "Page n of total" ends the page
+        x_end = float(total.split('xMax="')[1].split('"')[0])
+        assert abs(width - 56.7 - x_end) < 6, "ends at the 2 cm right margin"

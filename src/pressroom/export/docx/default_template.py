@@ -204,9 +204,6 @@ def _table_style() -> str:
 
 def _document_styles() -> list[str]:
     """Styles of the template's own furniture: cover page, header, footer."""
-    # Only a right tab: Word follows the margin-relative w:ptab, other readers fall
-    # back to the next tab stop, which must then be the right one.
-    tabs = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
     furniture = f'<w:color w:val="{MUTED}"/><w:sz w:val="17"/><w:szCs w:val="17"/>'
     return [
         _paragraph_style(
@@ -233,15 +230,14 @@ def _document_styles() -> list[str]:
         _paragraph_style(
             "Header",
             "header",
-            f'{tabs}<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="DFE1E6"/>'
-            '</w:pBdr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
             furniture,
             "Normal",
         ),
         _paragraph_style(
             "Footer",
             "footer",
-            f'{tabs}<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
             furniture,
             "Normal",
         ),
@@ -317,27 +313,66 @@ def _drop_package_leftovers(document: Any) -> None:
 
 
 def _header_and_footer(section: Any) -> None:
-    header = section.header.paragraphs[0]
-    header.style = "header"
-    fields.running_header(header._p, "Scroll Heading 1")
-    _right_tab(header._p)
-    header.add_run("$!scroll.title")
-    footer = section.footer.paragraphs[0]
-    footer.style = "footer"
-    footer.add_run("$!scroll.space.name")
-    _right_tab(footer._p)
-    footer.add_run("Page ")
-    fields.page_number(footer._p)
-    footer.add_run(" of ")
-    fields.page_count(footer._p)
+    """Running header and footer: text at the left and at the right margin, in a
+    borderless table as wide as the text, so landscape pages line up too (a right
+    tab stop sits where the portrait margin is, and not every reader follows
+    Word's margin-relative positional tabs)."""
+    left, right = _two_sided(section.header.paragraphs[0]._p, "Header", rule_below=True)
+    fields.running_header(left, "Scroll Heading 1")
+    _add_run(right, "$!scroll.title")
+    left, right = _two_sided(section.footer.paragraphs[0]._p, "Footer", rule_below=False)
+    _add_run(left, "$!scroll.space.name")
+    _add_run(right, "Page ")
+    fields.page_number(right)
+    _add_run(right, " of ")
+    fields.page_count(right)
     for cover in (section.first_page_header, section.first_page_footer):
         cover.paragraphs[0].style = "Normal"  # no header rule on the cover page
 
 
-def _right_tab(p: Element) -> None:
-    """A tab to the right margin whatever the page width (landscape sections too)."""
-    tab = sub(sub(p, "w:r"), "w:ptab", relativeTo="margin", alignment="right")
-    tab.set(qn("w:leader"), "none")
+def _two_sided(anchor: Element, style_id: str, *, rule_below: bool) -> tuple[Element, Element]:
+    """A one-row table of two halves before paragraph ``anchor``, which stays after
+    it shrunk to nothing (a header must end with a paragraph). Returns the left and
+    the right half's paragraph."""
+    tbl = etree.Element(qn("w:tbl"))
+    anchor.addprevious(tbl)
+    tbl_pr = sub(tbl, "w:tblPr")
+    sub(tbl_pr, "w:tblW", w="5000", type="pct")
+    borders = sub(tbl_pr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        if side == "bottom" and rule_below:
+            sub(borders, "w:bottom", "single", sz="4", space="0", color="DFE1E6")
+        else:
+            sub(borders, f"w:{side}", "nil")
+    sub(tbl_pr, "w:tblLayout", type="fixed")
+    margins = sub(tbl_pr, "w:tblCellMar")
+    sub(margins, "w:left", w="0", type="dxa")
+    sub(margins, "w:bottom", w="60", type="dxa")
+    sub(margins, "w:right", w="0", type="dxa")
+    grid = sub(tbl, "w:tblGrid")
+    tr = sub(tbl, "w:tr")
+    halves = []
+    for align in ("left", "right"):
+        sub(grid, "w:gridCol", w=str(TEXT_WIDTH // 2))
+        tc = sub(tr, "w:tc")
+        sub(sub(tc, "w:tcPr"), "w:tcW", w="2500", type="pct")
+        p = sub(tc, "w:p")
+        ppr = sub(p, "w:pPr")
+        sub(ppr, "w:pStyle", style_id)
+        sub(ppr, "w:jc", align)
+        halves.append(p)
+    for child in list(anchor):
+        anchor.remove(child)
+    ppr = sub(anchor, "w:pPr")
+    sub(ppr, "w:spacing", before="0", after="0", line="20", lineRule="exact")
+    sub(sub(ppr, "w:rPr"), "w:sz", "2")
+    return halves[0], halves[1]
+
+
+def _add_run(p: Element, text: str) -> None:
+    t = sub(sub(p, "w:r"), "w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
 
 
 def _compatibility_15(settings: Element) -> None:
