@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from typing import Final
 
 from lxml import etree
@@ -115,11 +116,12 @@ def paragraph(
     key = (style_id, num, indent_left, hanging, space_before, align, keep_next)
     if key == _PLAIN:
         return etree.SubElement(parent, _P)
-    template = _paragraphs.get(key)
+    templates = _templates.paragraphs
+    template = templates.get(key)
     if template is None:
-        if len(_paragraphs) >= _MAX_PARAGRAPHS:
-            _paragraphs.clear()
-        template = _paragraphs[key] = _paragraph_template(*key)
+        if len(templates) >= _MAX_PARAGRAPHS:
+            templates.clear()
+        template = templates[key] = _paragraph_template(*key)
     p = copy.copy(template)
     parent.append(p)
     return p
@@ -128,8 +130,17 @@ def paragraph(
 _P: Final = qn("w:p")
 _PLAIN: Final = (None, None, None, None, None, None, False)
 _MAX_PARAGRAPHS: Final = 4096
-# Paragraphs by properties: a copy of a template is cheaper than building the pPr.
-_paragraphs: dict[tuple[object, ...], Element] = {}
+
+
+class _Templates(threading.local):
+    """Paragraphs by properties (a copy is cheaper than building the pPr), per
+    thread: concurrent exports must not share lxml elements."""
+
+    def __init__(self) -> None:
+        self.paragraphs: dict[tuple[object, ...], Element] = {}
+
+
+_templates = _Templates()
 
 
 def _paragraph_template(
