@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import islice, zip_longest
+from itertools import zip_longest
 from typing import Final
 
 from lxml import etree
@@ -29,7 +29,6 @@ from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
 INDENT_STEP: Final = 30 * TWIPS_PER_PX  # Confluence indents paragraphs by 30 px
 GAP_AFTER_TABLE: Final = 160
 EXPAND_GAP: Final = 120
-SHORT_CODE_LINES: Final = 15  # code blocks up to this many lines stay on one page
 CODE_INSET: Final = 100  # the Scroll Code style's own left indent, kept inside lists
 # Room kept below a page-high image for its caption or the next line of text.
 IMAGE_CAPTION_ROOM: Final = 900
@@ -98,7 +97,6 @@ class BlockWriter:
             case ast.CodeBlock():
                 indent = frame.indent + CODE_INSET if frame.indent else None
                 self._code.write(parent, block, indent=indent)
-                _keep_short_code_together(parent, block)
             case ast.ListBlock():
                 self._list(parent, block, frame)
             case ast.TaskList():
@@ -342,16 +340,6 @@ def readable_text_colour(fill: str) -> str:
     against_white = 1.05 / (luminance + 0.05)
     against_black = (luminance + 0.05) / 0.05
     return "FFFFFF" if against_white > against_black else "000000"
-
-
-def _keep_short_code_together(parent: Element, block: ast.CodeBlock) -> None:
-    """A short code block is not split across pages: its lines (and title) keep
-    with the next, but for the last."""
-    lines = block.code.rstrip("\n").count("\n") + 1 + (1 if block.title else 0)
-    if lines > SHORT_CODE_LINES:
-        return
-    for p in islice(parent.iterchildren(reversed=True), 1, lines):
-        sections.keep_with_next(p)
 
 
 def _only_images(inlines: list[ast.Inline]) -> bool:

@@ -21,6 +21,7 @@ _W_DECLARATION: Final = f'xmlns:w="{W_NS}"'
 LINE_NUMBER_COLOUR: Final = "97A0AF"
 SPACE_AFTER_BLOCK: Final = "160"
 GAP_BEFORE: Final = 160
+SHORT_BLOCK_LINES: Final = 15  # blocks up to this many lines (title included) stay on one page
 MAX_CACHED_BLOCKS: Final = 256
 
 # Names the Confluence code macro uses that Pygments knows by another alias.
@@ -78,10 +79,11 @@ class CodeWriter:
             out.append("</w:p>")
         width = len(str(block.first_line + len(lines)))
         numbers = self._rpr_xml((LINE_NUMBER_COLOUR, False, False))
+        kept = _first_kept_line(block, len(lines))
         for index, tokens in enumerate(lines):
-            out.append(
-                layout.start(first=index == 0 and not block.title, last=index == len(lines) - 1)
-            )
+            last = index == len(lines) - 1
+            first = index == 0 and not block.title
+            out.append(layout.start(first=first, last=last, keep_next=index >= kept and not last))
             if block.line_numbers:
                 out.append(_run_xml(f"{block.first_line + index:>{width}}  ", numbers))
             out.extend(_run_xml(text, self._rpr_xml(fmt)) for fmt, text in tokens)
@@ -175,6 +177,13 @@ class _LineLayout:
 
 
 _ATTRIBUTE: Final = {'"': "&quot;"}
+
+
+def _first_kept_line(block: ast.CodeBlock, count: int) -> int:
+    """A short block is not split across pages: its lines from this one on keep
+    with the next (the title always does)."""
+    lines = block.code.rstrip("\n").count("\n") + 1 + (1 if block.title else 0)
+    return count - lines if lines <= SHORT_BLOCK_LINES else count
 
 
 def _run_xml(text: str, rpr: str) -> str:
