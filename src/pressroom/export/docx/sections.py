@@ -144,10 +144,15 @@ def end_section_at(parent: Element, last: Element | None, sect_pr: Element) -> N
 
 def keep_with_next(p: Element) -> None:
     """Keep paragraph ``p`` on the same page as the next one."""
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = etree.Element(qn("w:pPr"))
+    ppr = p.find(_PPR)
+    if ppr is None:  # most table cells: nothing to look for
+        ppr = etree.Element(_PPR)
+        etree.SubElement(ppr, _KEEP_NEXT)
         p.insert(0, ppr)
-    if ppr.find(qn("w:keepNext")) is None:
+    elif ppr.find(_KEEP_NEXT) is None:
         style = ppr.find(qn("w:pStyle"))
-        ppr.insert(0 if style is None else 1, etree.Element(qn("w:keepNext")))
+        ppr.insert(0 if style is None else 1, etree.Element(_KEEP_NEXT))
+
+
+_PPR: Final = qn("w:pPr")
+_KEEP_NEXT: Final = qn("w:keepNext")
