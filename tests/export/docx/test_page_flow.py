@@ -113,14 +113,25 @@ def test_heading_before_a_landscape_section_moves_into_it(write: WriteDocument) 
             ast.PageBreak(),
             title(2, "Wide page"),
             ast.OrientedSection(True, [sample_table()]),
+            para("after"),
         ]
     )
     kinds = flow(out)
     assert kinds[:3] == ["Start", "text|section", "Wide page"]
-    assert kinds[3:] == ["tbl", "section", "sectPr"]
+    assert kinds[3:] == ["tbl", "section", "after", "sectPr"]
     (closing,) = [p for p in out.xpath("//w:p[w:pPr/w:sectPr]") if not out.text(p)]
     spacing = closing.find(f"{W}pPr/{W}spacing")
     assert spacing is not None and spacing.get(W + "lineRule") == "exact"
+
+
+def test_landscape_content_at_the_end_makes_the_last_section_landscape(
+    write: WriteDocument,
+) -> None:
+    out = write([title(1, "Start"), para("text"), ast.OrientedSection(True, [para("wide")])])
+    assert flow(out) == ["Start", "text|section", "wide", "sectPr"]
+    final = out.body[-1]
+    assert final.xpath("w:pgSz/@w:orient", namespaces=NS) == ["landscape"]
+    assert not final.xpath("w:titlePg", namespaces=NS)
 
 
 def pdf_page_texts(pdf: Path) -> list[str]:
@@ -146,6 +157,7 @@ def test_no_blank_pages_around_landscape_sections(libreoffice: LibreOffice, tmp_
         ast.PageBreak(),
         title(2, "Admin"),
         para("The last chapter."),
+        ast.OrientedSection(True, [para("A wide appendix."), sample_table()]),
     ]
     source = tmp_path / "flow.docx"
     write_docx(ast.Document("Flow", blocks), source)

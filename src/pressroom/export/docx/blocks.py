@@ -68,6 +68,7 @@ class BlockWriter:
         self.toc_scopes: dict[str, list[toc.TocEntry]] = {}
         self.index_terms: list[tuple[str, ...]] = []
         self._open_scopes: list[tuple[int, int]] = []  # (page title level, bookmark id)
+        self.content_ends_body = False  # nothing of the template follows the content
 
     def plan_tocs(self, blocks: list[ast.Block]) -> None:
         """Find the headings every table of contents lists, before writing starts."""
@@ -75,6 +76,17 @@ class BlockWriter:
         self.toc_scopes = toc.scoped_entries(blocks, self.toc_entries, self.toc_names)
         if any(isinstance(block, ast.Index) for block in blocks):
             self.index_terms = toc.index_terms(blocks)
+
+    def finish(self, parent: Element) -> None:
+        """After the last block: a section break that ends the document's content
+        would leave the template's last section empty (a blank page), so that
+        section takes its layout instead."""
+        last = last_child(parent)
+        if self.content_ends_body and self._section is not None and last is not None:
+            closing = sections.detach_section(last)
+            if closing is not None:
+                sections.take_layout(self._section, closing)
+        self.close_scopes(parent)
 
     def close_scopes(self, parent: Element, level: int = 0) -> None:
         """End the page bookmarks of toc macros whose page ends here: at a page

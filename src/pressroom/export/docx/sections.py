@@ -156,3 +156,23 @@ def keep_with_next(p: Element) -> None:
 
 _PPR: Final = qn("w:pPr")
 _KEEP_NEXT: Final = qn("w:keepNext")
+
+
+def detach_section(p: Element) -> Element | None:
+    """Take the section break out of paragraph ``p``; None if it carries none."""
+    sect_pr = p.find(_SECT_PR_PATH)
+    if sect_pr is None:
+        return None
+    parent = sect_pr.getparent()
+    if parent is not None:
+        parent.remove(sect_pr)
+    return sect_pr
+
+
+def take_layout(sect_pr: Element, source: Element) -> None:
+    """Give ``sect_pr`` the page size, orientation and margins of ``source``."""
+    for tag in (_PG_SZ, _PG_MAR):
+        new = source.find(tag)
+        old = sect_pr.find(tag)
+        if new is not None and old is not None:
+            sect_pr.replace(old, copy.deepcopy(new))

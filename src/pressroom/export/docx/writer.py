@@ -143,6 +143,7 @@ class DocxWriter:
         )
         blocks = self._block_writer(section)
         blocks.plan_tocs(document.blocks)
+        blocks.content_ends_body = content is not None and content.paragraph.getnext() is section
         toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
         frame = Frame(width=sections.text_width(section), table_shift=self._table_shift())
         chunks = _write_body(document.blocks, blocks, frame, progress, is_cancelled)
@@ -292,7 +293,7 @@ def _write_body(
             container = chunks.flush(container)
         if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == total):
             progress(done, total)
-    blocks.close_scopes(container)
+    blocks.finish(container)
     chunks.flush(container, keep_last=False)
     return chunks
 
