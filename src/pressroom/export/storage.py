@@ -137,13 +137,16 @@ def _strip_edge(children: list[Inline], at_start: bool) -> None:
                 return
         elif isinstance(node, LineBreak) and not at_start:
             pass
-        elif isinstance(node, Styled | Colored):
+        elif isinstance(node, _WRAPPERS):
             _strip_edge(node.children, at_start)
             if node.children:
                 return
         else:
             return
         children.pop(index)
+
+
+_WRAPPERS: Final = (Styled, Colored)
 
 
 def _trimmed(children: list[Inline]) -> list[Inline]:
@@ -171,7 +174,10 @@ class _Line:
 
 
 def _invisible(block: Block) -> TypeGuard[Paragraph]:
-    return isinstance(block, Paragraph) and all(
+    if not isinstance(block, Paragraph):
+        return False
+    first = block.children[0] if block.children else None
+    return not isinstance(first, Text) and all(
         isinstance(node, _INVISIBLE_INLINES) for node in block.children
     )
 
