@@ -8,9 +8,11 @@ the room left is shared by how much more text each column holds.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Final, Protocol
 
 from pressroom.export import ast
@@ -41,6 +43,27 @@ _EM_WIDTHS: Final = {
 _DEFAULT_EM: Final = 0.56
 
 
+class _CharEms(dict[str, float]):
+    """Advance widths by character; characters not listed are looked up once."""
+
+    def __missing__(self, char: str) -> float:
+        ems = self[char] = 1.0 if ord(char) >= 0x2E80 else _DEFAULT_EM
+        return ems
+
+
+_CHAR_EMS: Final = _CharEms(_EM_WIDTHS)
+
+
+@dataclass(frozen=True, slots=True)
+class CellText:
+    """A cell's text, measured once for its column's widths and its row's height:
+    per paragraph its indent, its lines (width and widest word in ems, the word
+    None on a blank line) and its images."""
+
+    header: bool
+    paragraphs: list[tuple[float, list[tuple[float, float | None]], list[ast.Image]]]
+
+
 class PlacedCellLike(Protocol):
     @property
     def column(self) -> int: ...
@@ -49,13 +72,31 @@ class PlacedCellLike(Protocol):
     def span(self) -> int: ...
 
     @property
-    def cell(self) -> ast.TableCell | None: ...
+    def text(self) -> CellText | None: ...
+
+
+def measure(cell: ast.TableCell) -> CellText:
+    paragraphs = [
+        (indent, [_line_ems(line) for line in text.split("\n")], images)
+        for text, indent, images in _lines(cell.blocks)
+    ]
+    return CellText(cell.header, paragraphs)
 
 
 def text_width(text: str, *, bold: bool = False) -> float:
     """The width of ``text`` in twips at the table font size (an estimate)."""
-    ems = sum(1.0 if ord(c) >= 0x2E80 else _EM_WIDTHS.get(c, _DEFAULT_EM) for c in text)
-    return ems * FONT_TWIPS * (_BOLD if bold else 1.0)
+    return _ems(text) * FONT_TWIPS * (_BOLD if bold else 1.0)
+
+
+def _ems(text: str) -> float:
+    return sum(map(_CHAR_EMS.__getitem__, text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_ems(line: str) -> tuple[float, float | None]:
+    """The width of ``line`` and of its widest word, in ems (tables repeat text)."""
+    words = [w for w in _SPACES.split(line.translate(_BREAKS)) if w]
+    return _ems(line), max(map(_ems, words)) if words else None
 
 
 def column_widths(
@@ -156,9 +197,9 @@ def _content_measures(
     spanning: list[tuple[int, int, float]] = []
     for row in rows:
         for placed in row:
-            if placed.cell is None or placed.column >= columns:
+            if placed.text is None or placed.column >= columns:
                 continue
-            low, high = _cell_measures(placed.cell)
+            low, high = _cell_measures(placed.text)
             if placed.span == 1:
                 minimum[placed.column] = max(minimum[placed.column], low)
                 preferred[placed.column] = max(preferred[placed.column], high)
@@ -175,29 +216,30 @@ def row_lines(row: Sequence[PlacedCellLike], widths: list[int]) -> int:
     """About how many lines of text the row's tallest cell holds."""
     tallest = 0
     for placed in row:
-        if placed.cell is None:
+        if placed.text is None:
             continue
         room = sum(widths[placed.column : placed.column + placed.span]) - 2 * CELL_MARGIN
         lines = 0
-        for text, indent, images in _lines(placed.cell.blocks):
-            for line in text.split("\n"):
-                lines += max(1, math.ceil(text_width(line) / max(room - indent, 200)))
+        for indent, measured, images in placed.text.paragraphs:
+            line_room = max(room - indent, 200)
+            for ems, _ in measured:
+                lines += max(1, math.ceil(ems * FONT_TWIPS / line_room))
             lines += sum(math.ceil(_image_height(i, room) / LINE_TWIPS) for i in images)
         tallest = max(tallest, lines)
     return tallest
 
 
-def _cell_measures(cell: ast.TableCell) -> tuple[float, float]:
+def _cell_measures(text: CellText) -> tuple[float, float]:
+    bold = _BOLD if text.header else 1.0
     longest_word = 0.0
     longest_line = 0.0
-    for text, indent, images in _lines(cell.blocks):
-        for line in text.split("\n"):
-            words = [w for w in _SPACES.split(line.translate(_BREAKS)) if w]
-            if words:
-                widest = max(text_width(w, bold=cell.header) for w in words) * _WORD_SAFETY
+    for indent, lines, images in text.paragraphs:
+        image_width = _image_width(images)
+        for ems, word_ems in lines:
+            if word_ems is not None:
+                widest = word_ems * FONT_TWIPS * bold * _WORD_SAFETY
                 longest_word = max(longest_word, widest + indent)
-            width = text_width(line, bold=cell.header) + indent + _image_width(images)
-            longest_line = max(longest_line, width)
+            longest_line = max(longest_line, ems * FONT_TWIPS * bold + indent + image_width)
     margins = 2.0 * CELL_MARGIN + 40
     return longest_word + margins, longest_line + margins
 

@@ -16,7 +16,7 @@ from lxml import etree
 from pressroom.export import ast
 from pressroom.export.docx import sections
 from pressroom.export.docx.autofit import CELL_MARGIN as CELL_MARGIN
-from pressroom.export.docx.autofit import column_widths, row_lines
+from pressroom.export.docx.autofit import CellText, column_widths, measure, row_lines
 from pressroom.export.docx.body import Frame
 from pressroom.export.docx.oxml import (
     Element,
@@ -43,6 +43,7 @@ class PlacedCell:
     span: int
     cell: ast.TableCell | None  # None: continues a vertical merge from above
     restart: bool = False
+    text: CellText | None = None
 
 
 @dataclass(slots=True)
@@ -62,7 +63,7 @@ def resolve_grid(table: ast.Table) -> Grid:
         for cell in row.cells:
             column = _continue_merges(placed, carries, column, until=None)
             span = max(1, cell.colspan)
-            placed.append(PlacedCell(column, span, cell, restart=cell.rowspan > 1))
+            placed.append(PlacedCell(column, span, cell, cell.rowspan > 1, measure(cell)))
             if cell.rowspan > 1:
                 carries[column] = (cell.rowspan - 1, span)
             column += span
