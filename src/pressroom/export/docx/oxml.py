@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+from collections.abc import Callable, Hashable
 from typing import Final
 
 from lxml import etree
@@ -116,31 +117,31 @@ def paragraph(
     key = (style_id, num, indent_left, hanging, space_before, align, keep_next)
     if key == _PLAIN:
         return etree.SubElement(parent, _P)
-    templates = _templates.paragraphs
-    template = templates.get(key)
-    if template is None:
-        if len(templates) >= _MAX_PARAGRAPHS:
-            templates.clear()
-        template = templates[key] = _paragraph_template(*key)
-    p = copy.copy(template)
+    p = _paragraphs.copy(*key)
     parent.append(p)
     return p
 
 
 _P: Final = qn("w:p")
 _PLAIN: Final = (None, None, None, None, None, None, False)
-_MAX_PARAGRAPHS: Final = 4096
 
 
-class _Templates(threading.local):
-    """Paragraphs by properties (a copy is cheaper than building the pPr), per
-    thread: concurrent exports must not share lxml elements."""
+class Templates(threading.local):
+    """Elements built once per key and copied (a copy is cheaper than building them
+    again), per thread: concurrent exports must not share lxml elements."""
 
-    def __init__(self) -> None:
-        self.paragraphs: dict[tuple[object, ...], Element] = {}
+    def __init__(self, build: Callable[..., Element], limit: int = 4096) -> None:
+        self._build = build
+        self._limit = limit
+        self._built: dict[tuple[Hashable, ...], Element] = {}
 
-
-_templates = _Templates()
+    def copy(self, *key: Hashable) -> Element:
+        template = self._built.get(key)
+        if template is None:
+            if len(self._built) >= self._limit:
+                self._built.clear()
+            template = self._built[key] = self._build(*key)
+        return copy.copy(template)
 
 
 def _paragraph_template(
@@ -171,6 +172,9 @@ def _paragraph_template(
     if align is not None:
         sub(ppr, "w:jc", "both" if align == "justify" else align)
     return p
+
+
+_paragraphs: Final = Templates(_paragraph_template)
 
 
 def shading(parent: Element, fill: str) -> Element:

@@ -20,6 +20,7 @@ from pressroom.export.docx.autofit import CellText, column_widths, measure, row_
 from pressroom.export.docx.body import Frame
 from pressroom.export.docx.oxml import (
     Element,
+    Templates,
     follows_table,
     last_child,
     paragraph,
@@ -99,21 +100,32 @@ def write_table(
     widths = column_widths(table, grid.rows, grid.columns, frame.width)
     tbl = start_table(parent, style_id, widths, indent=frame.indent + frame.table_shift)
     header_rows = _leading_header_rows(table)
+    cells = _CellWriter(widths, frame, blocks)
     lines = 0
     for row_no, placed_row in enumerate(grid.rows):
-        tr = etree.SubElement(tbl, qn("w:tr"))
         header = row_no < header_rows
         row_height = row_lines(placed_row, widths)
         lines += row_height
-        if header or row_height <= UNSPLIT_ROW_LINES:
-            tr_pr = sub(tr, "w:trPr")
-            sub(tr_pr, "w:cantSplit")  # a short row moves to the next page whole
-            if header:
-                sub(tr_pr, "w:tblHeader")
+        # A short row moves to the next page whole.
+        tr = _rows.copy(header, header or row_height <= UNSPLIT_ROW_LINES)
+        tbl.append(tr)
         for placed in _padded(placed_row, grid.columns):
-            _write_cell(tr, placed, widths, frame, blocks)
+            cells.write(tr, placed)
     if lines <= KEEP_TOGETHER_LINES:
         _keep_together(tbl)
+
+
+def _row_template(header: bool, cant_split: bool) -> Element:
+    tr = etree.Element(qn("w:tr"))
+    if cant_split:
+        tr_pr = sub(tr, "w:trPr")
+        sub(tr_pr, "w:cantSplit")
+        if header:
+            sub(tr_pr, "w:tblHeader")
+    return tr
+
+
+_rows: Final = Templates(_row_template)
 
 
 def _keep_together(tbl: Element) -> None:
@@ -143,35 +155,61 @@ def _padded(row: list[PlacedCell], columns: int) -> list[PlacedCell]:
     return row
 
 
-def _write_cell(
-    tr: Element, placed: PlacedCell, widths: list[int], frame: Frame, blocks: BlocksWriter
-) -> None:
-    width = sum(widths[placed.column : placed.column + placed.span])
-    tc = etree.SubElement(tr, qn("w:tc"))
+class _CellWriter:
+    """Writes the cells of one table: their properties are copies of templates, and
+    the frames of their content are made once per width and format."""
+
+    def __init__(self, widths: list[int], frame: Frame, blocks: BlocksWriter) -> None:
+        self._widths = widths
+        self._frame = frame
+        self._blocks = blocks
+        self._frames: dict[tuple[int, str | None, bool], Frame] = {}
+
+    def write(self, tr: Element, placed: PlacedCell) -> None:
+        width = sum(self._widths[placed.column : placed.column + placed.span])
+        cell = placed.cell
+        if cell is None:
+            tc = _cells.copy(width, placed.span, "continue", None)
+            tr.append(tc)
+            paragraph(tc)
+            return
+        fill = cell.background or (HEADER_FILL if cell.header else None)
+        tc = _cells.copy(width, placed.span, "restart" if placed.restart else None, fill)
+        tr.append(tc)
+        self._blocks(tc, cell.blocks, self._inner(width, cell))
+        close_cell(tc)
+
+    def _inner(self, width: int, cell: ast.TableCell) -> Frame:
+        key = (width, cell.align, cell.header)
+        inner = self._frames.get(key)
+        if inner is None:
+            inner = self._frames[key] = self._frame.inside(
+                width=max(width - 2 * CELL_MARGIN, 400),
+                text_style=None,
+                align=cell.align,
+                bold=cell.header,
+                list_depth=0,
+                indent=0,
+            )
+        return inner
+
+
+def _cell_template(width: int, span: int, merge: str | None, fill: str | None) -> Element:
+    """A ``w:tc`` with its properties; ``merge`` is "restart" or "continue" for
+    vertically merged cells."""
+    tc = etree.Element(qn("w:tc"))
     tc_pr = sub(tc, "w:tcPr")
     sub(tc_pr, "w:tcW", w=str(width), type="dxa")
-    if placed.span > 1:
-        sub(tc_pr, "w:gridSpan", str(placed.span))
-    cell = placed.cell
-    if cell is None:
-        sub(tc_pr, "w:vMerge")
-        paragraph(tc)
-        return
-    if placed.restart:
-        sub(tc_pr, "w:vMerge", "restart")
-    fill = cell.background or (HEADER_FILL if cell.header else None)
+    if span > 1:
+        sub(tc_pr, "w:gridSpan", str(span))
+    if merge is not None:
+        sub(tc_pr, "w:vMerge", "restart" if merge == "restart" else None)
     if fill:
         shading(tc_pr, fill)
-    inner = frame.inside(
-        width=max(width - 2 * CELL_MARGIN, 400),
-        text_style=None,
-        align=cell.align,
-        bold=cell.header,
-        list_depth=0,
-        indent=0,
-    )
-    blocks(tc, cell.blocks, inner)
-    close_cell(tc)
+    return tc
+
+
+_cells: Final = Templates(_cell_template)
 
 
 def close_cell(tc: Element) -> None:
