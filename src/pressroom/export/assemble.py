@@ -71,6 +71,7 @@ __all__ = [
     "PageSource",
     "RootPageNotFound",
     "assemble",
+    "cyclic_collector_paused",
 ]
 
 ContentType: TypeAlias = Literal["page", "blogpost"]
@@ -176,12 +177,12 @@ def assemble(
     if root is None:
         raise RootPageNotFound(f"page {options.root_page_id} not found")
     tree = _page_tree(root, options.scope, lookup)
-    with _cyclic_collector_paused():
+    with cyclic_collector_paused():
         return _Assembly(lookup, options, tree).run(progress, is_cancelled)
 
 
 @contextmanager
-def _cyclic_collector_paused() -> Iterator[None]:
+def cyclic_collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while the document grows.
 
     A 1,000-page document is millions of acyclic nodes; every full collection

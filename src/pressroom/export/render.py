@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pressroom.export.assemble import ExportOptions, assemble
+from pressroom.export.assemble import ExportOptions, assemble, cyclic_collector_paused
 from pressroom.export.docx import Person, TemplateContext, write_docx
 from pressroom.export.folder import SPACE_KEY, read_page_tree
 
@@ -24,6 +24,19 @@ def render_path(
 ) -> list[str]:
     """Render ``source`` to ``out`` with ``template`` (None: the built-in default);
     returns the warnings of the reader, the assembler and the writer."""
+    # Paused from reading to writing, the collector resumes once the document is freed
+    # (when _render returns): resumed in between, it would walk the whole document.
+    with cyclic_collector_paused():
+        return _render(source, out, template, scope, progress)
+
+
+def _render(
+    source: Path,
+    out: Path,
+    template: Path | None,
+    scope: Literal["current", "descendants"],
+    progress: Progress | None,
+) -> list[str]:
     tree = read_page_tree(source)
     options = ExportOptions(root_page_id=tree.root_id, scope=scope)
     document = assemble(tree.pages, options, progress=progress)
