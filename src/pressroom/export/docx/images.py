@@ -19,7 +19,7 @@ from PIL import Image as PillowImage
 
 from pressroom.export import ast
 from pressroom.export.docx.body import EMU_PER_TWIP, BodyState
-from pressroom.export.docx.oxml import Element, clean_text, qn
+from pressroom.export.docx.oxml import Element, Templates, clean_text, new_container, qn
 
 EMU_PER_PX: Final = 9525
 _PICTURE_URI: Final = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -136,28 +136,46 @@ def _el(parent: Element, tag: str, **attrs: str) -> Element:
 def _drawing(
     run: Element, embedded: EmbeddedImage, cx: int, cy: int, drawing_id: int, image: ast.Image
 ) -> None:
-    inline = _el(_el(run, "w:drawing"), "wp:inline", distT="0", distB="0", distL="0", distR="0")
-    _el(inline, "wp:extent", cx=str(cx), cy=str(cy))
-    _el(inline, "wp:effectExtent", l="0", t="0", r="0", b="0")
-    doc_pr = _el(inline, "wp:docPr", id=str(drawing_id), name=f"Picture {drawing_id}")
+    """A copy of the picture's drawing with this place's size, id and description."""
+    drawing = _drawings.copy(embedded.rid, embedded.name, image.border)
+    run.append(drawing)
+    inline = drawing[0]
+    for extent in (inline[0], inline[4][0][0][2][0][1]):  # wp:extent, a:ext
+        extent.set("cx", str(cx))
+        extent.set("cy", str(cy))
+    doc_pr = inline[2]
+    doc_pr.set("id", str(drawing_id))
+    doc_pr.set("name", f"Picture {drawing_id}")
     description = image.alt or image.title
     if description:
         doc_pr.set("descr", clean_text(description))
+
+
+def _drawing_template(rid: str, name: str, border: bool) -> Element:
+    drawing = etree.SubElement(new_container(), qn("w:drawing"))
+    inline = _el(drawing, "wp:inline", distT="0", distB="0", distL="0", distR="0")
+    _el(inline, "wp:extent", cx="0", cy="0")
+    _el(inline, "wp:effectExtent", l="0", t="0", r="0", b="0")
+    _el(inline, "wp:docPr", id="0", name="")
     frame_pr = _el(inline, "wp:cNvGraphicFramePr")
     _el(frame_pr, "a:graphicFrameLocks", noChangeAspect="1")
     data = _el(_el(inline, "a:graphic"), "a:graphicData", uri=_PICTURE_URI)
     pic = _el(data, "pic:pic")
     nv = _el(pic, "pic:nvPicPr")
-    _el(nv, "pic:cNvPr", id="0", name=clean_text(embedded.name))
+    _el(nv, "pic:cNvPr", id="0", name=clean_text(name))
     _el(nv, "pic:cNvPicPr")
     fill = _el(pic, "pic:blipFill")
-    _el(fill, "a:blip").set(qn("r:embed"), embedded.rid)
+    _el(fill, "a:blip").set(qn("r:embed"), rid)
     _el(_el(fill, "a:stretch"), "a:fillRect")
     sp_pr = _el(pic, "pic:spPr")
     xfrm = _el(sp_pr, "a:xfrm")
     _el(xfrm, "a:off", x="0", y="0")
-    _el(xfrm, "a:ext", cx=str(cx), cy=str(cy))
+    _el(xfrm, "a:ext", cx="0", cy="0")
     _el(_el(sp_pr, "a:prstGeom", prst="rect"), "a:avLst")
-    if image.border:
+    if border:
         line = _el(sp_pr, "a:ln", w="9525")
         _el(_el(line, "a:solidFill"), "a:srgbClr", val="C1C7D0")
+    return drawing
+
+
+_drawings: Final = Templates(_drawing_template, limit=256)
