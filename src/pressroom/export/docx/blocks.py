@@ -356,8 +356,16 @@ def readable_text_colour(fill: str) -> str:
 
 def _only_images(inlines: list[ast.Inline]) -> bool:
     """A figure keeps with the next paragraph, which is often its caption."""
-    images = [i for i in inlines if not (isinstance(i, ast.Text) and not i.text.strip())]
-    return bool(images) and all(isinstance(i, ast.Image) and i.file for i in images)
+    found = False
+    for node in inlines:
+        if isinstance(node, ast.Text):
+            if node.text.strip():
+                return False
+        elif isinstance(node, ast.Image) and node.file:
+            found = True
+        else:
+            return False
+    return found
 
 
 def _leads_in(inlines: list[ast.Inline]) -> bool:

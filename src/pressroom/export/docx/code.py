@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -15,7 +14,7 @@ from pygments.token import Token
 from pygments.util import ClassNotFound
 
 from pressroom.export import ast
-from pressroom.export.docx.oxml import W_NS, Element, clean_text, follows_table
+from pressroom.export.docx.oxml import W_NS, Element, clean_text, copy_element, follows_table
 
 _W_DECLARATION: Final = f'xmlns:w="{W_NS}"'
 LINE_NUMBER_COLOUR: Final = "97A0AF"
@@ -64,7 +63,7 @@ class CodeWriter:
             if len(self._built) < MAX_CACHED_BLOCKS:
                 self._built[cache_key] = built
         for element in built:
-            parent.append(copy.copy(element))  # lxml copies the whole subtree
+            parent.append(copy_element(element))
 
     def _xml(self, block: ast.CodeBlock, layout: _LineLayout) -> str:
         """The block's paragraphs as XML text: thousands of runs are built far faster

@@ -17,6 +17,7 @@ from pressroom.export.docx.oxml import (
     Element,
     add_text,
     bookmark,
+    copy_element,
     qn,
     shading,
     sub,
@@ -141,10 +142,10 @@ class InlineWriter:
     def _run(self, parent: Element, text: str, fmt: _Formatting) -> Element:
         if text and text.isprintable():  # no tab, newline or character XML forbids
             spaced = text[0].isspace() or text[-1].isspace() or "  " in text
-            r = copy.copy(fmt.spaced_run if spaced else fmt.text_run)
+            r = copy_element(fmt.spaced_run if spaced else fmt.text_run)
             r[-1].text = text
         else:
-            r = copy.copy(fmt.run)
+            r = copy_element(fmt.run)
             add_text(r, text)
         parent.append(r)
         return r

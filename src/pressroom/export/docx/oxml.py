@@ -6,7 +6,6 @@ Everything here builds plain lxml elements; python-docx is used only for the pac
 
 from __future__ import annotations
 
-import copy
 import re
 import threading
 from collections.abc import Callable, Hashable
@@ -38,6 +37,10 @@ def qn(tag: str) -> str:
         _qualified[tag] = name
     return name
 
+
+# An element's copy with its subtree, without copy.copy's dispatch (runs, paragraphs
+# and cells are copies of templates).
+copy_element: Final[Callable[[Element], Element]] = etree._Element.__copy__  # type: ignore[attr-defined]
 
 W_VAL: Final = qn("w:val")
 XML_SPACE: Final = qn("xml:space")
@@ -141,7 +144,7 @@ class Templates(threading.local):
             if len(self._built) >= self._limit:
                 self._built.clear()
             template = self._built[key] = self._build(*key)
-        return copy.copy(template)
+        return copy_element(template)
 
 
 def _paragraph_template(

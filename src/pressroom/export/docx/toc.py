@@ -18,7 +18,16 @@ from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.docx import fields
-from pressroom.export.docx.oxml import Element, add_text, paragraph, qn, sub
+from pressroom.export.docx.oxml import (
+    Element,
+    Templates,
+    add_text,
+    clean_text,
+    new_container,
+    paragraph,
+    qn,
+    sub,
+)
 from pressroom.export.docx.styles import HEADING_LEVELS, StyleCatalog
 
 _LEVELS: Final = re.compile(r'\\o\s+"(\d)\s*-\s*(\d)"')
@@ -175,12 +184,28 @@ def write_toc(
         p = paragraph(parent, styles.id(f"toc {entry.level}"))
         if index == 0:
             fields.field_start(p, instruction)
-        link = sub(p, "w:hyperlink", anchor=entry.bookmark, history="1")
-        add_text(etree.SubElement(link, qn("w:r")), entry.text)
-        sub(etree.SubElement(link, qn("w:r")), "w:tab")
-        fields.complex_field(link, f"PAGEREF {entry.bookmark} \\h", "")
+        link = _links.copy()
+        p.append(link)
+        link.set(_ANCHOR, entry.bookmark)
+        add_text(link[0], entry.text)
+        pageref = clean_text(f"PAGEREF {entry.bookmark} \\h")
+        link[_PAGEREF_RUN][0].text = f" {pageref} "
         if index == len(shown) - 1:
             fields.field_end(p)
+
+
+def _link_template() -> Element:
+    """An entry's link: its text, a tab and its page number (a PAGEREF field)."""
+    link = sub(new_container(), "w:hyperlink", anchor="", history="1")
+    etree.SubElement(link, qn("w:r"))
+    sub(etree.SubElement(link, qn("w:r")), "w:tab")
+    fields.complex_field(link, "PAGEREF", "")
+    return link
+
+
+_links: Final = Templates(_link_template)
+_ANCHOR: Final = qn("w:anchor")
+_PAGEREF_RUN: Final = 3  # the run of the field's instruction
 
 
 def refresh_template_tocs(body: Element, entries: list[TocEntry], styles: StyleCatalog) -> None:
