@@ -120,12 +120,20 @@ def paragraph(
     key = (style_id, num, indent_left, hanging, space_before, align, keep_next)
     if key == _PLAIN:
         return etree.SubElement(parent, _P)
-    p = _paragraphs.copy(*key)
+    if num is None:
+        p = _paragraphs.copy(*key)
+    else:
+        # Every list has a numId of its own: the templates are by level, the id is set.
+        p = _paragraphs.copy(style_id, (0, num[1]), *key[2:])
+        num_pr = p[0].find(_NUM_PR)
+        assert num_pr is not None
+        num_pr[1].set(W_VAL, str(num[0]))
     parent.append(p)
     return p
 
 
 _P: Final = qn("w:p")
+_NUM_PR: Final = qn("w:numPr")
 _PLAIN: Final = (None, None, None, None, None, None, False)
 
 
