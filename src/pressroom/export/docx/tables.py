@@ -236,11 +236,21 @@ def start_table(
 ) -> Element:
     if follows_table(parent):
         _table_separator(parent)
-    tbl = etree.SubElement(parent, qn("w:tbl"))
+    tbl = _tables.copy(style_id, sum(widths), borders, indent)
+    parent.append(tbl)
+    grid = etree.SubElement(tbl, _TBL_GRID)
+    for width in widths:
+        etree.SubElement(grid, _GRID_COL, {_W_W: str(width)})
+    return tbl
+
+
+def _table_template(style_id: str | None, width: int, borders: bool, indent: int) -> Element:
+    """A ``w:tbl`` with its properties (its grid follows)."""
+    tbl = etree.Element(qn("w:tbl"))
     tbl_pr = sub(tbl, "w:tblPr")
     if style_id is not None:
         sub(tbl_pr, "w:tblStyle", style_id)
-    sub(tbl_pr, "w:tblW", w=str(sum(widths)), type="dxa")
+    sub(tbl_pr, "w:tblW", w=str(width), type="dxa")
     if indent:
         sub(tbl_pr, "w:tblInd", w=str(indent), type="dxa")
     if not borders:
@@ -250,10 +260,13 @@ def start_table(
     sub(tbl_pr, "w:tblLayout", type="fixed")
     sub(tbl_pr, "w:tblLook", "0000", firstRow="0", lastRow="0", firstColumn="0",
         lastColumn="0", noHBand="1", noVBand="1")  # fmt: skip
-    grid = sub(tbl, "w:tblGrid")
-    for width in widths:
-        sub(grid, "w:gridCol", w=str(width))
     return tbl
+
+
+_tables: Final = Templates(_table_template)
+_TBL_GRID: Final = qn("w:tblGrid")
+_GRID_COL: Final = qn("w:gridCol")
+_W_W: Final = qn("w:w")
 
 
 def write_box(
