@@ -194,15 +194,24 @@ def shading(parent: Element, fill: str) -> Element:
 
 def bookmark(parent: Element, bookmark_id: int, name: str, *, end: bool) -> None:
     if end:
-        etree.SubElement(parent, _BOOKMARK_END, {_W_ID: str(bookmark_id)})
+        mark = _bookmark_ends.copy()
+        parent.append(mark)
+        mark.set(_W_ID, str(bookmark_id))
     else:
-        etree.SubElement(parent, _BOOKMARK_START, {_W_ID: str(bookmark_id), _W_NAME: name})
+        mark = _bookmark_starts.copy()
+        parent.append(mark)
+        mark.set(_W_ID, str(bookmark_id))
+        mark.set(_W_NAME, name)
 
 
-_BOOKMARK_START: Final = qn("w:bookmarkStart")
-_BOOKMARK_END: Final = qn("w:bookmarkEnd")
 _W_ID: Final = qn("w:id")
 _W_NAME: Final = qn("w:name")
+_bookmark_starts: Final = Templates(
+    lambda: etree.SubElement(new_container(), qn("w:bookmarkStart"), {_W_ID: "", _W_NAME: ""})
+)
+_bookmark_ends: Final = Templates(
+    lambda: etree.SubElement(new_container(), qn("w:bookmarkEnd"), {_W_ID: ""})
+)
 
 
 def page_break(parent: Element) -> None:
