@@ -41,6 +41,12 @@ class WordRenderer:
         self.clock = clock
 
     def __call__(self, job: ExportJob, folder: Path, checkpoint: Checkpoint) -> RenderedExport:
+        # Paused from reading to writing; it resumes once the document is freed, when
+        # _render returns (resumed in between, it would walk the whole document tree).
+        with assembly.cyclic_collector_paused():
+            return self._render(job, folder, checkpoint)
+
+    def _render(self, job: ExportJob, folder: Path, checkpoint: Checkpoint) -> RenderedExport:
         parameters = json.loads(job.parameters or "{}")
         base_url = self.settings.base_url or parameters.get("baseUrl") or ""
         with self.db.read() as session:
