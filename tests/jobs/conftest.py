@@ -78,7 +78,7 @@ def job_client(job_app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def start_workers(job_app) -> Iterator[Callable[[], ThreadWorkers]]:  # type: ignore[no-untyped-def]
+def start_workers(job_app) -> Iterator[Callable[..., ThreadWorkers]]:  # type: ignore[no-untyped-def]
     started: list[ThreadWorkers] = []
 
     def start(count: int = 2) -> ThreadWorkers:

@@ -185,9 +185,9 @@ def test_cancel_while_running_stops_at_a_checkpoint(
     start_workers: Callable[[], ThreadWorkers],
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
-    root = _tree(job_client, children=60)
+    root = _tree(job_client, children=150)
     job_id = _start(job_client, root["id"], scope="descendants")
-    start_workers()
+    start_workers(1)  # one worker: the follow-up job runs once the cancelled one has stopped
     wait_for_status(job_client, job_id, lambda body: body["step"] >= 1 and not finished(body))
     assert job_client.delete(f"{WORD_BASE}/exports/{job_id}").status_code == 204
     assert job_client.get(f"{WORD_BASE}/exports/{job_id}/status").json()["status"] == "cancelled"
