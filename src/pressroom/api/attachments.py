@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from pressroom.api.confluence_json import content_json, list_json
-from pressroom.api.deps import DbDep, IdentityDep, OriginDep, SettingsDep
+from pressroom.api.deps import DbDep, IdentityDep, OriginDep, SettingsDep, require_xsrf_token
 from pressroom.api.downloads import content_disposition
 from pressroom.auth.identity import Identity
 from pressroom.config import Settings
@@ -33,14 +33,11 @@ from pressroom.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
-    PermissionDenied,
     UnsupportedMediaType,
 )
 
 router = APIRouter(tags=["attachments"])
 
-XSRF_HEADER = "x-atlassian-token"
-XSRF_VALUES = frozenset({"no-check", "nocheck"})
 MAX_FILES = 50
 MAX_TEXT_FIELD_BYTES = 64 * 1024
 RETURNED_EXPANSIONS = frozenset({"version", "container"})
@@ -88,10 +85,7 @@ class AttachmentForm:
 @asynccontextmanager
 async def attachment_form(request: Request, identity: Identity) -> AsyncIterator[AttachmentForm]:
     """The parsed upload; its spooled files are closed on exit."""
-    if request.headers.get(XSRF_HEADER, "").strip().lower() not in XSRF_VALUES:
-        raise PermissionDenied(
-            "XSRF check failed: send the header 'X-Atlassian-Token: no-check' with uploads."
-        )
+    require_xsrf_token(request)
     if identity.anonymous:
         raise NotAuthenticated("Log in to add or change attachments.")
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):

@@ -118,3 +118,15 @@ def require_admin(identity: IdentityDep) -> Identity:
 
 UserDep = Annotated[Identity, Depends(require_user)]
 AdminDep = Annotated[Identity, Depends(require_admin)]
+
+
+XSRF_HEADER = "x-atlassian-token"
+XSRF_VALUES = frozenset({"no-check", "nocheck"})
+
+
+def require_xsrf_token(request: Request) -> None:
+    """Confluence refuses multipart posts without ``X-Atlassian-Token: no-check``."""
+    if request.headers.get(XSRF_HEADER, "").strip().lower() not in XSRF_VALUES:
+        raise PermissionDenied(
+            "XSRF check failed: send the header 'X-Atlassian-Token: no-check' with uploads."
+        )

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any, BinaryIO
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from pressroom.api.confluence_json import iso
-from pressroom.api.deps import DbDep, IdentityDep, OriginDep, SettingsDep
+from pressroom.api.deps import DbDep, IdentityDep, OriginDep, SettingsDep, require_xsrf_token
 from pressroom.api.downloads import content_disposition
 from pressroom.content.templates import (
     DOCX_MEDIA_TYPE,
@@ -23,22 +23,11 @@ from pressroom.content.templates import (
     TemplateStore,
     TemplateUpload,
 )
-from pressroom.errors import PermissionDenied
 
 PREFIX = "/plugins/servlet/scroll-office/api/templates"
 EXPORT_SYNC_PATH = "/plugins/servlet/scroll-office/api/public/1/export-sync"
-XSRF_HEADER = "x-atlassian-token"
-XSRF_VALUES = frozenset({"no-check", "nocheck"})
 
 JSON = dict[str, Any]
-
-
-def require_xsrf_token(request: Request) -> None:
-    """Confluence refuses multipart posts without ``X-Atlassian-Token: no-check``."""
-    if request.headers.get(XSRF_HEADER, "").strip().lower() not in XSRF_VALUES:
-        raise PermissionDenied(
-            "XSRF check failed: send the header 'X-Atlassian-Token: no-check' with uploads."
-        )
 
 
 def template_store(db: DbDep, settings: SettingsDep) -> TemplateStore:
