@@ -80,24 +80,30 @@ def collect_entries(blocks: list[ast.Block]) -> tuple[list[TocEntry], dict[int, 
     return entries, names
 
 
+def _nested_block_lists(block: ast.Block) -> Iterator[list[ast.Block]]:
+    """The lists of blocks inside ``block``: list items, table cells, columns, boxes."""
+    match block:
+        case ast.ListBlock(items=items) | ast.TaskList(items=items):
+            for item in items:
+                yield item.blocks
+        case ast.Table(rows=rows):
+            for row in rows:
+                for cell in row.cells:
+                    yield cell.blocks
+        case ast.Columns(columns=columns):
+            for column in columns:
+                yield column.blocks
+        case _ if isinstance(getattr(block, "blocks", None), list):
+            yield block.blocks  # type: ignore[union-attr]
+
+
 def _tocs(blocks: list[ast.Block]) -> Iterator[ast.TableOfContents]:
     """Every toc macro, however deeply nested in boxes, lists and tables."""
     for block in blocks:
-        match block:
-            case ast.TableOfContents():
-                yield block
-            case ast.ListBlock(items=items) | ast.TaskList(items=items):
-                for item in items:
-                    yield from _tocs(item.blocks)
-            case ast.Table(rows=rows):
-                for row in rows:
-                    for cell in row.cells:
-                        yield from _tocs(cell.blocks)
-            case ast.Columns(columns=columns):
-                for column in columns:
-                    yield from _tocs(column.blocks)
-            case _ if isinstance(getattr(block, "blocks", None), list):
-                yield from _tocs(block.blocks)  # type: ignore[union-attr]
+        if isinstance(block, ast.TableOfContents):
+            yield block
+        for nested in _nested_block_lists(block):
+            yield from _tocs(nested)
 
 
 def scoped_entries(
@@ -137,21 +143,10 @@ def index_terms(blocks: list[ast.Block]) -> list[tuple[str, ...]]:
 
 def _inline_lists(blocks: list[ast.Block]) -> Iterator[list[ast.Inline]]:
     for block in blocks:
-        match block:
-            case ast.Paragraph(children=children) | ast.Heading(children=children):
-                yield children
-            case ast.ListBlock(items=items) | ast.TaskList(items=items):
-                for item in items:
-                    yield from _inline_lists(item.blocks)
-            case ast.Table(rows=rows):
-                for row in rows:
-                    for cell in row.cells:
-                        yield from _inline_lists(cell.blocks)
-            case ast.Columns(columns=columns):
-                for column in columns:
-                    yield from _inline_lists(column.blocks)
-            case _ if isinstance(getattr(block, "blocks", None), list):
-                yield from _inline_lists(block.blocks)  # type: ignore[union-attr]
+        if isinstance(block, ast.Paragraph | ast.Heading):
+            yield block.children
+        for nested in _nested_block_lists(block):
+            yield from _inline_lists(nested)
 
 
 def _terms(inlines: list[ast.Inline]) -> Iterator[tuple[str, ...]]:
