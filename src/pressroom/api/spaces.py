@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from sqlalchemy.orm import Session
 
 from pressroom.api.confluence_json import content_json, list_json, parse_expand, space_json
-from pressroom.api.deps import DbDep, IdentityDep, OriginDep, PagingDep
+from pressroom.api.deps import DbDep, IdentityDep, OriginDep, Paging, PagingDep
+from pressroom.auth.identity import Identity
 from pressroom.content.documents import ContentQuery, list_content
 from pressroom.content.spaces import create_space, find_space, list_spaces
 from pressroom.errors import InvalidInput
@@ -89,22 +91,12 @@ def get_space_content(
     paging: PagingDep,
     expand: ExpandQuery = None,
 ) -> dict[str, Any]:
-    expansions = parse_expand(expand)
     with db.read() as session:
         find_space(session, identity, space_key)
         data: dict[str, Any] = {"_links": {"base": base, "context": ""}}
         for content_type in ("page", "blogpost"):
-            query = ContentQuery(space_key=space_key, type=content_type)
-            items, total = list_content(session, identity, query, paging.start, paging.limit)
-            more = paging.start + len(items) < total
-            path = f"/rest/api/space/{space_key}/content/{content_type}" if more else None
-            data[content_type] = list_json(
-                [content_json(c, base, expansions) for c in items],
-                paging.start,
-                paging.limit,
-                base,
-                path,
-                {"expand": expand} if expand else None,
+            data[content_type] = _content_list(
+                session, identity, base, space_key, content_type, paging, expand
             )
     return data
 
@@ -121,13 +113,31 @@ def get_space_content_of_type(
 ) -> dict[str, Any]:
     if content_type not in ("page", "blogpost"):
         raise InvalidInput("The content type must be 'page' or 'blogpost'.")
-    expansions = parse_expand(expand)
     with db.read() as session:
         find_space(session, identity, space_key)
-        query = ContentQuery(space_key=space_key, type=content_type)
-        items, total = list_content(session, identity, query, paging.start, paging.limit)
-        results = [content_json(c, base, expansions) for c in items]
-    more = paging.start + len(results) < total
+        return _content_list(session, identity, base, space_key, content_type, paging, expand)
+
+
+def _content_list(
+    session: Session,
+    identity: Identity,
+    base: str,
+    space_key: str,
+    content_type: str,
+    paging: Paging,
+    expand: str | None,
+) -> dict[str, Any]:
+    """One page of a space's pages or blog posts, with ``next`` while there are more."""
+    expansions = parse_expand(expand)
+    query = ContentQuery(space_key=space_key, type=content_type)
+    items, total = list_content(session, identity, query, paging.start, paging.limit)
+    more = paging.start + len(items) < total
     path = f"/rest/api/space/{space_key}/content/{content_type}" if more else None
-    params = {"expand": expand} if expand else None
-    return list_json(results, paging.start, paging.limit, base, path, params)
+    return list_json(
+        [content_json(c, base, expansions) for c in items],
+        paging.start,
+        paging.limit,
+        base,
+        path,
+        {"expand": expand} if expand else None,
+    )
