@@ -28,6 +28,7 @@ from pressroom.api import (
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware
+from pressroom.api.text_guard import TextGuardMiddleware
 from pressroom.auth.cookies import NodeAffinityMiddleware
 from pressroom.auth.credential_cache import CredentialCache
 from pressroom.bootstrap import bootstrap
@@ -93,6 +94,7 @@ def create_app(
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(TextGuardMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         body_limit=settings.max_body_bytes,

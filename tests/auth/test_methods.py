@@ -111,6 +111,12 @@ def test_malformed_basic_header_is_401(make_client: MakeClient) -> None:
     assert "base64" in response.json()["message"]
 
 
+def test_nul_in_basic_credentials_is_401(make_client: MakeClient) -> None:
+    response = make_client().get(SPACE, headers=basic("ali\x00ce", ALICE[1]))
+    assert response.status_code == 401
+    assert "NUL" in response.json()["message"]
+
+
 def test_header_wins_over_cookie(client: TestClient, make_client: MakeClient) -> None:
     browser = make_client()
     login(browser, *ALICE)

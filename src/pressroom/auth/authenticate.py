@@ -52,6 +52,8 @@ def parse_basic(value: str) -> tuple[str, str]:
             "The Basic credentials are not valid base64 of user:password."
         ) from exc
     username, sep, password = decoded.partition(":")
+    if "\x00" in decoded:  # no user has one, and PostgreSQL cannot even compare it
+        raise NotAuthenticated("The Basic credentials must not contain NUL characters.")
     if not sep:
         raise NotAuthenticated("The Basic credentials must have the form user:password.")
     return username, password
