@@ -146,15 +146,16 @@ class DocxWriter:
         blocks.content_ends_body = content is not None and content.paragraph.getnext() is section
         toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
         frame = Frame(width=sections.text_width(section), table_shift=self._table_shift())
-        chunks = _write_body(document.blocks, blocks, frame, progress, is_cancelled)
-        self._mark_content(content, body)
-        self._resolve_includes(markers, blocks, frame)
-        if blocks.section_breaks and final_section is not None:
-            sections.strip_first_page(final_section)
-        for name in blocks.state.bookmarks.dangling()[:100]:
-            self._warnings.append(f"Link to {name} has no target in the document")
-        self._finish(document)
-        save_spliced(self._package, chunks, out)
+        with BodyChunks() as chunks:
+            _write_body(document.blocks, blocks, frame, chunks, progress, is_cancelled)
+            self._mark_content(content, body)
+            self._resolve_includes(markers, blocks, frame)
+            if blocks.section_breaks and final_section is not None:
+                sections.strip_first_page(final_section)
+            for name in blocks.state.bookmarks.dangling()[:100]:
+                self._warnings.append(f"Link to {name} has no target in the document")
+            self._finish(document)
+            save_spliced(self._package, chunks, out)
         return [*self._warnings, *blocks.state.warnings]
 
     def _table_shift(self) -> int:
@@ -278,11 +279,11 @@ def _write_body(
     content: list[ast.Block],
     blocks: BlockWriter,
     frame: Frame,
+    chunks: BodyChunks,
     progress: ProgressCallback | None,
     is_cancelled: CancelCheck | None,
-) -> BodyChunks:
-    """Write the document's blocks, serialising them as they are done."""
-    chunks = BodyChunks()
+) -> None:
+    """Write the document's blocks into ``chunks``, serialising them as they are done."""
     container = new_container()
     total = len(content)
     for done, block in enumerate(content, start=1):
@@ -295,7 +296,6 @@ def _write_body(
             progress(done, total)
     blocks.finish(container)
     chunks.flush(container, keep_last=False)
-    return chunks
 
 
 def _int(value: str | None) -> int:
