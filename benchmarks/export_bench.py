@@ -1,8 +1,10 @@
 """Export benchmark: N = 1, 100, 1000 pages with descendants through ``render_path``
 (reader + assembler + Word writer), against pandoc on the same content as HTML → DOCX.
 
-Each measurement runs in a fresh process, so peak RSS is that export's own.
-Run: ``python -m benchmarks.export_bench [--sizes 1,100,1000] [--no-pandoc]``.
+Each measurement runs in a fresh process, so peak RSS is that export's own. Every
+measurement is repeated (``--repeat``, default 3, the tools taking turns) and the
+median is reported: on a shared two-core machine one run can be off by half.
+Run: ``python -m benchmarks.export_bench [--sizes 1,100,1000] [--repeat 3] [--no-pandoc]``.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.content import synthetic_space, write_folder, write_html
 
@@ -59,19 +63,35 @@ def run_in_child(kind: str, source: Path, out: Path) -> dict[str, float]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def benchmark(sizes: list[int], pandoc: bool, workdir: Path) -> list[dict[str, object]]:
+def benchmark(
+    sizes: list[int], pandoc: bool, workdir: Path, repeat: int = 3
+) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for size in sizes:
         pages = synthetic_space(size)
-        folder = write_folder(pages, workdir / f"space-{size}")
-        row: dict[str, object] = {"pages": size}
-        row["pressroom"] = run_in_child("pressroom", folder, workdir / f"pressroom-{size}.docx")
+        sources = {"pressroom": write_folder(pages, workdir / f"space-{size}")}
         if pandoc:
-            html_file = write_html(pages, workdir / f"html-{size}" / "space.html")
-            row["pandoc"] = run_in_child("pandoc", html_file, workdir / f"pandoc-{size}.docx")
+            sources["pandoc"] = write_html(pages, workdir / f"html-{size}" / "space.html")
+        runs: dict[str, list[dict[str, float]]] = {tool: [] for tool in sources}
+        for _ in range(repeat):
+            for tool, source in sources.items():
+                out = workdir / f"{tool}-{size}.docx"
+                runs[tool].append(run_in_child(tool, source, out))
+        row: dict[str, object] = {"pages": size}
+        row.update({tool: _median(measured) for tool, measured in runs.items()})
         rows.append(row)
         print(_format(row), flush=True)
     return rows
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, Any]:
+    """Median time and peak RSS; every run's time too, to show the spread."""
+    return {
+        "seconds": statistics.median(run["seconds"] for run in runs),
+        "rss_mb": statistics.median(run["rss_mb"] for run in runs),
+        "bytes": runs[-1]["bytes"],
+        "runs": [round(run["seconds"], 3) for run in runs],
+    }
 
 
 def _format(row: dict[str, object]) -> str:
@@ -79,9 +99,10 @@ def _format(row: dict[str, object]) -> str:
     for tool in ("pressroom", "pandoc"):
         figures = row.get(tool)
         if isinstance(figures, dict):
+            spread = "/".join(f"{run:.2f}" for run in figures.get("runs", []))
             parts.append(
                 f"{tool}: {figures['seconds']:7.2f} s {figures['rss_mb']:7.0f} MB "
-                f"{figures['bytes'] / 1e6:6.1f} MB file"
+                f"{figures['bytes'] / 1e6:6.1f} MB file ({spread})"
             )
     return "  ".join(parts)
 
@@ -89,6 +110,7 @@ def _format(row: dict[str, object]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1,100,1000")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs per measurement (median)")
     parser.add_argument("--no-pandoc", action="store_true")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "SOURCE", "OUT"))
     parser.add_argument("--json", type=Path, help="Also write the figures to this file")
@@ -100,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="pressroom-bench-") as workdir:
-        rows = benchmark(sizes, not args.no_pandoc, Path(workdir))
+        rows = benchmark(sizes, not args.no_pandoc, Path(workdir), max(args.repeat, 1))
     _summarise(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
