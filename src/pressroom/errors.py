@@ -45,3 +45,11 @@ class TooManyRequests(PressroomError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def kind_of(error: PressroomError) -> str:
+    """The name of the kind above (``"TooLarge"``…) that ``error`` is, for storing."""
+    for kind in type(error).__mro__:
+        if kind.__module__ == __name__ and kind is not PressroomError:
+            return kind.__name__
+    return PressroomError.__name__

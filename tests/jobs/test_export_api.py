@@ -318,6 +318,20 @@ def test_page_limit_fails_the_job_with_a_message(
     assert alone["status"] == "complete"
 
 
+def test_sync_export_over_the_page_limit_is_413_not_500(
+    job_client: TestClient,
+    job_app,
+    start_workers: Callable[[], ThreadWorkers],  # type: ignore[no-untyped-def]
+) -> None:
+    job_app.state.settings.max_pages_per_export = 3
+    root = _tree(job_client, children=2)  # 5 pages
+    start_workers()
+    params = {"templateId": DEFAULT_TEMPLATE, "pageId": root["id"], "scope": "descendants"}
+    response = job_client.get(f"{WORD_BASE}/export-sync", params=params)
+    assert response.status_code == 413
+    assert "more than 3 pages" in response.json()["message"]
+
+
 def test_jobs_running_past_the_timeout_are_stopped(
     job_client: TestClient,
     clock: FakeClock,

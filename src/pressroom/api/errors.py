@@ -27,6 +27,14 @@ STATUS_OF: dict[type[errors.PressroomError], int] = {
 }
 
 
+def status_of_kind(kind: str | None) -> int:
+    """The HTTP status of an error stored by kind (see ``errors.kind_of``); 500 if none."""
+    for error_class, status in STATUS_OF.items():
+        if error_class.__name__ == kind:
+            return status
+    return 500
+
+
 def error_body(status: int, message: str) -> dict[str, Any]:
     return {
         "statusCode": status,

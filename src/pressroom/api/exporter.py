@@ -26,7 +26,7 @@ from pydantic import (
 
 from pressroom.api.deps import DbDep, IdentityDep, SettingsDep
 from pressroom.api.downloads import content_disposition
-from pressroom.api.errors import describe_validation, error_response
+from pressroom.api.errors import describe_validation, error_response, status_of_kind
 from pressroom.api.urls import origin
 from pressroom.auth.cookies import ensure_anonymous_session
 from pressroom.auth.identity import Identity
@@ -303,7 +303,7 @@ def _sync_answer(finished: ExportJob | None, settings: Settings) -> Response:
         )
     if finished.state != "complete" or not finished.file_name or not finished.file_key:
         return error_response(
-            500 if finished.state == "error" else 409,
+            status_of_kind(finished.error_kind) if finished.state == "error" else 409,
             finished.message or "The export did not complete.",
         )
     return FileResponse(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pressroom.auth.identity import Identity, visible_space_ids
 from pressroom.content.models import DOCUMENT_TYPES, Content, Space
-from pressroom.errors import InvalidInput
+from pressroom.errors import TooLarge
 from pressroom.export.assemble import ContentType, PageSource
 from pressroom.ids import parse_content_id
 
@@ -44,7 +44,7 @@ class DatabasePages:
             )
             loaded.extend(rows)
             if len(loaded) > max_pages:
-                raise InvalidInput(
+                raise TooLarge(
                     f"The export has more than {max_pages} pages, the limit of this server; "
                     "export a smaller part of the page tree."
                 )

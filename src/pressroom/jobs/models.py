@@ -38,6 +38,8 @@ class ExportJob(Base):
     total_steps: Mapped[int] = mapped_column(Integer, default=3)
     step_progress: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
+    # The domain error that ended the job ("TooLarge", "NotFound"…); None: an internal error.
+    error_kind: Mapped[str | None] = mapped_column(String(32))
     log: Mapped[str] = mapped_column(Text, default="[]")
     page_title: Mapped[str | None] = mapped_column(String(255))
     page_version: Mapped[int | None] = mapped_column(Integer)

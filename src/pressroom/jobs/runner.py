@@ -16,7 +16,7 @@ from sqlalchemy import update
 from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
 from pressroom.db import Database
-from pressroom.errors import PressroomError
+from pressroom.errors import PressroomError, kind_of
 from pressroom.jobs.lifecycle import export_dir
 from pressroom.jobs.models import ExportJob
 from pressroom.jobs.progress import Checkpoint, Heartbeat, JobCancelled
@@ -73,7 +73,7 @@ class JobRunner:
             shutil.rmtree(folder, ignore_errors=True)
             log.info("job state=cancelled job=%s (stopped at a checkpoint)", job.id)
         except PressroomError as exc:
-            self._fail(job, exc.message, folder)
+            self._fail(job, exc.message, folder, kind_of(exc))
         except Exception:
             log.exception("job failed job=%s", job.id)
             self._fail(
@@ -131,12 +131,16 @@ class JobRunner:
             len(result.warnings),
         )
 
-    def _fail(self, job: ExportJob, message: str, folder: Path) -> None:
+    def _fail(
+        self, job: ExportJob, message: str, folder: Path, error_kind: str | None = None
+    ) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         with self.db.write() as session:
             session.execute(
                 update(ExportJob)
                 .where(ExportJob.id == job.id, ExportJob.state == "running")
-                .values(state="error", message=message, finished_at=self.clock())
+                .values(
+                    state="error", message=message, error_kind=error_kind, finished_at=self.clock()
+                )
             )
         log.info("job state=error job=%s message=%s", job.id, message)
