@@ -55,9 +55,9 @@ class BlockWriter:
         section: Element | None,
     ) -> None:
         self.state = state
-        self._numbering = numbering
+        self.numbering = numbering
         self.inlines = InlineWriter(state, images)
-        self._images = images
+        self.images = images
         images.max_height_twips = _image_height(section)
         self._code = CodeWriter(state.styles.id("Scroll Code"))
         self._section = section
@@ -235,7 +235,7 @@ class BlockWriter:
 
     def _list(self, parent: Element, block: ast.ListBlock, frame: Frame) -> None:
         ilvl = min(frame.list_depth, 8)
-        num_id = self._numbering.new_list(ordered=block.ordered, ilvl=ilvl, start=block.start)
+        num_id = self.numbering.new_list(ordered=block.ordered, ilvl=ilvl, start=block.start)
         style = list_style_name(block.ordered, frame.list_depth + 1)
         inner = frame.indented(level_indent(ilvl), list_depth=frame.list_depth + 1)
         for item in block.items:
@@ -310,12 +310,12 @@ class BlockWriter:
             parent.append(heading)
         turned = sections.oriented(self._section, landscape=block.landscape)
         self._in_oriented_section = True
-        self._images.max_height_twips = _image_height(turned)
+        self.images.max_height_twips = _image_height(turned)
         try:
             self.write(parent, block.blocks, frame.inside(width=sections.text_width(turned)))
         finally:
             self._in_oriented_section = False
-            self._images.max_height_twips = _image_height(self._section)
+            self.images.max_height_twips = _image_height(self._section)
         sections.end_section_at(parent, last_child(parent), turned)
 
     def _detach_trailing_headings(self, parent: Element) -> list[Element]:

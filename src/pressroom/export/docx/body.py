@@ -41,6 +41,10 @@ class Frame:
         return replace(self, indent=indent, width=width, **changes)
 
 
+class ExportCancelled(Exception):
+    """The export was cancelled (``is_cancelled`` answered True at a checkpoint)."""
+
+
 _BOOKMARK_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 BOOKMARK_MAX = 40
 
@@ -98,6 +102,43 @@ class BookmarkNames:
         self._next_id += 1
         return bookmark_id
 
+    def start_ids_at(self, first_id: int) -> None:
+        self._next_id = first_id
+
+    def ids_used_since(self, first_id: int) -> int:
+        return self._next_id - first_id
+
+    def reserve_ids(self, count: int) -> int:
+        """The first of ``count`` ids set aside for bookmarks written elsewhere."""
+        first = self._next_id
+        self._next_id += count
+        return first
+
+    def names_since(self, known: BookmarkNames) -> BookmarkNames:
+        """What this register learned after it was a copy of ``known``."""
+        news = BookmarkNames()
+        news._by_name = {k: v for k, v in self._by_name.items() if k not in known._by_name}
+        news._taken = self._taken - known._taken
+        news._placed = self._placed - known._placed
+        news._linked = self._linked - known._linked
+        return news
+
+    def adopt(self, news: BookmarkNames) -> bool:
+        """Take over names another writer chose on its own, when they are the names this
+        register would have chosen; False (and nothing changed) when they are not."""
+        for name, word_name in news._by_name.items():
+            if self._by_name.get(name, word_name) != word_name:
+                return False
+            if name not in self._by_name and word_name in self._taken:
+                return False
+        if news._placed & self._placed:
+            return False
+        self._by_name.update(news._by_name)
+        self._taken |= news._taken
+        self._placed |= news._placed
+        self._linked |= news._linked
+        return True
+
 
 class Relationships:
     """Relationships of the main document part, added without python-docx's
@@ -107,14 +148,21 @@ class Relationships:
         self._part = document_part
         self._external: dict[str, str] = {}
         self._counter = 0
+        self._prefix = "rIdPx"
+        self.added: list[tuple[str, str, Any]] | None = None  # (rId, reltype, target)
 
     def new_id(self) -> str:
         existing = self._part.rels
         while True:
             self._counter += 1
-            rid = f"rIdPx{self._counter}"
+            rid = f"{self._prefix}{self._counter}"
             if rid not in existing:
                 return rid
+
+    def record_with_prefix(self, prefix: str) -> None:
+        """From now on, ids start with ``prefix`` and every new relationship is kept in
+        ``added`` (a forked writer reports them so that its parent can add them)."""
+        self._prefix, self._counter, self.added = prefix, 0, []
 
     def hyperlink(self, url: str) -> str:
         url = clean_text(url).strip()
@@ -123,11 +171,15 @@ class Relationships:
             rid = self.new_id()
             self._part.load_rel(RT.HYPERLINK, url, rid, is_external=True)
             self._external[url] = rid
+            if self.added is not None:
+                self.added.append((rid, RT.HYPERLINK, url))
         return rid
 
     def part(self, target_part: Any, reltype: str) -> str:
         rid = self.new_id()
         self._part.load_rel(reltype, target_part, rid)
+        if self.added is not None:
+            self.added.append((rid, reltype, target_part))
         return rid
 
 

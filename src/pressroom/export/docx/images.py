@@ -69,6 +69,12 @@ class ImageEmbedder:
         self._by_path[key] = embedded
         return embedded
 
+    def embed_blob(self, blob: bytes, filename: str) -> str:
+        """The relationship id of this picture's part, adding the part if it is new."""
+        picture = DocxImage.from_blob(blob)
+        picture._filename = filename
+        return self._add_part(picture).rid
+
     def _add_part(self, picture: Any) -> EmbeddedImage:
         known = self._by_hash.get(picture.sha1)
         if known is not None:

@@ -47,11 +47,20 @@ class ListNumbering:
         self._bullet = bullet_abstract or self._add_abstract(ordered=False)
         self._nums: dict[tuple[bool, int, int], Element] = {}
         self._ordered = ordered_abstract or self._add_abstract(ordered=True)
+        self.added: list[tuple[bool, int, int]] | None = None  # (ordered, ilvl, start)
+
+    def record_from(self, first_num_id: int) -> int:
+        """Hand out numIds from ``first_num_id`` on and keep every new list in ``added``
+        (a forked writer reports them); returns the numId that would have come next."""
+        previous, self._next_num, self.added = self._next_num, first_num_id, []
+        return previous
 
     def new_list(self, *, ordered: bool, ilvl: int, start: int = 1) -> int:
         """A fresh numId for one list whose items sit at ``ilvl``."""
         num_id = self._next_num
         self._next_num += 1
+        if self.added is not None:
+            self.added.append((ordered, ilvl, start))
         key = (ordered, min(ilvl, MAX_LEVEL), start)
         template = self._nums.get(key)
         if template is None:

@@ -73,6 +73,11 @@ class BodyChunks:
             fresh.append(last)
         return fresh
 
+    def add(self, serialised: bytes) -> None:
+        """Append body XML serialised elsewhere (by a forked writer), in order."""
+        if serialised:
+            self._pending.append(self._worker.submit(self._append, serialised))
+
     def finish(self) -> None:
         """Wait for the second thread (re-raising what it raised) and end the
         deflate stream on a byte boundary, without marking it final."""
@@ -84,12 +89,21 @@ class BodyChunks:
         self._finished = True
 
     def _serialise(self, container: Element) -> None:
-        xml = etree.tostring(container, encoding="UTF-8")
-        start = xml.index(b">") + 1
-        if xml[start - 2 : start] != b"/>":
-            chunk = xml[start : xml.rindex(b"</")]
+        self._append(serialise_children(container))
+
+    def _append(self, chunk: bytes) -> None:
+        if chunk:
             self.chunks.append(chunk)
             self.deflated.append(self._compressor.compress(chunk))
+
+
+def serialise_children(container: Element) -> bytes:
+    """The XML of the children of ``container``, without the container itself."""
+    xml = etree.tostring(container, encoding="UTF-8")
+    start = xml.index(b">") + 1
+    if xml[start - 2 : start] == b"/>":
+        return b""
+    return xml[start : xml.rindex(b"</")]
 
 
 def mark_body(position: Element, *, before: bool = True) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
 from lxml import etree
 
@@ -97,13 +97,20 @@ def _nested_block_lists(block: ast.Block) -> Iterator[list[ast.Block]]:
             yield block.blocks  # type: ignore[union-attr]
 
 
-def _tocs(blocks: list[ast.Block]) -> Iterator[ast.TableOfContents]:
-    """Every toc macro, however deeply nested in boxes, lists and tables."""
+BlockT = TypeVar("BlockT")
+
+
+def all_of(blocks: list[ast.Block], kind: type[BlockT]) -> Iterator[BlockT]:
+    """Every block of ``kind``, however deeply nested in boxes, lists and tables."""
     for block in blocks:
-        if isinstance(block, ast.TableOfContents):
+        if isinstance(block, kind):
             yield block
         for nested in _nested_block_lists(block):
-            yield from _tocs(nested)
+            yield from all_of(nested, kind)
+
+
+def _tocs(blocks: list[ast.Block]) -> Iterator[ast.TableOfContents]:
+    return all_of(blocks, ast.TableOfContents)
 
 
 def scoped_entries(

@@ -24,11 +24,18 @@ from lxml import etree
 from pressroom.export import ast
 from pressroom.export.docx import sections, toc
 from pressroom.export.docx.blocks import BlockWriter
-from pressroom.export.docx.body import BodyState, BookmarkNames, Frame, Relationships
+from pressroom.export.docx.body import (
+    BodyState,
+    BookmarkNames,
+    ExportCancelled,
+    Frame,
+    Relationships,
+)
 from pressroom.export.docx.default_template import default_template_bytes
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
 from pressroom.export.docx.oxml import Element, clean_text, new_container, qn, sub
+from pressroom.export.docx.parallel import SecondHalf, can_fork
 from pressroom.export.docx.placeholders import Marker, TemplateRenderer
 from pressroom.export.docx.splice import BodyChunks, mark_body, save_spliced
 from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
@@ -68,10 +75,6 @@ _AFTER_UPDATE_FIELDS: Final = frozenset(
         "listSeparator",
     ]
 )
-
-
-class ExportCancelled(Exception):
-    """The export was cancelled (``is_cancelled`` answered True at a checkpoint)."""
 
 
 def write_docx(
@@ -283,19 +286,59 @@ def _write_body(
     progress: ProgressCallback | None,
     is_cancelled: CancelCheck | None,
 ) -> None:
-    """Write the document's blocks into ``chunks``, serialising them as they are done."""
+    """Write the document's blocks into ``chunks``, serialising them as they are done;
+    a forked process writes the second half of a long body meanwhile."""
+    half = SecondHalf.start(content, blocks, frame) if can_fork(content, blocks) else None
+    if half is None:
+        container = _write_blocks(
+            content, 0, len(content), blocks, frame, chunks, progress, is_cancelled
+        )
+    else:
+        try:
+            container = _write_blocks(
+                content, 0, half.split, blocks, frame, chunks, progress, is_cancelled
+            )
+            chunks.flush(container, keep_last=False)
+            second = half.join(blocks, is_cancelled)
+        except BaseException:
+            half.stop()
+            raise
+        if second is not None:
+            chunks.add(second)
+            return
+        # The page title the second half starts with never looks back: a fresh
+        # container is what the forked writer started from too.
+        container = _write_blocks(
+            content, half.split, len(content), blocks, frame, chunks, progress, is_cancelled
+        )
+    blocks.finish(container)
+    chunks.flush(container, keep_last=False)
+
+
+def _write_blocks(
+    content: list[ast.Block],
+    start: int,
+    end: int,
+    blocks: BlockWriter,
+    frame: Frame,
+    chunks: BodyChunks,
+    progress: ProgressCallback | None,
+    is_cancelled: CancelCheck | None,
+) -> Element:
+    """Write ``content[start:end]``; returns the container still being written into.
+    Progress counts the whole document: when a forked writer does the rest at the
+    same pace, ``end`` blocks written here stand for all of them."""
     container = new_container()
     total = len(content)
-    for done, block in enumerate(content, start=1):
+    for done, block in enumerate(content[start:end], start=start + 1):
         if is_cancelled is not None and done % CHECKPOINT_EVERY == 1 and is_cancelled():
             raise ExportCancelled
         blocks.write_block(container, block, frame)
         if done % FLUSH_EVERY == 0:
             container = chunks.flush(container)
-        if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == total):
-            progress(done, total)
-    blocks.finish(container)
-    chunks.flush(container, keep_last=False)
+        if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == end):
+            progress(min(total, done * total // end), total)
+    return container
 
 
 def _int(value: str | None) -> int:
