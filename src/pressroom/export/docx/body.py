@@ -165,7 +165,10 @@ class Relationships:
         self._prefix, self._counter, self.added = prefix, 0, []
 
     def hyperlink(self, url: str) -> str:
-        url = clean_text(url).strip()
+        return self.clean_hyperlink(clean_text(url).strip())
+
+    def clean_hyperlink(self, url: str) -> str:
+        """:meth:`hyperlink` for a URL cleaned already (one a forked writer reported)."""
         rid = self._external.get(url)
         if rid is None:
             rid = self.new_id()

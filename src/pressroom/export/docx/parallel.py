@@ -47,18 +47,24 @@ _POLL_SECONDS: Final = 0.25
 # Every place the child's ids appear in its XML. Each starts with "<", which text
 # content can never hold unescaped, so no user text is ever rewritten.
 _CHILD_IDS: Final = re.compile(
-    rb'<w:bookmark(?:Start|End) w:id="(?P<bookmark>1\d{9})"'
-    rb'|<w:numId w:val="(?P<num>1\d{9})"'
-    rb'|<wp:docPr id="(?P<drawing>1\d{9})" name="Picture (?P<picture>1\d{9})"'
-    rb'|<(?:w:hyperlink r:id|a:blip r:embed)="(?P<rid>rIdPy\d+)"'
+    rb"<(?:"  # outside the groups, so that the search can skip from "<" to "<"
+    rb'(?P<bookmark>w:bookmark(?:Start|End) w:id=")(?P<bookmark_id>1\d{9})"'
+    rb'|(?P<num>w:numId w:val=")(?P<num_id>1\d{9})"'
+    rb'|(?P<drawing>wp:docPr id=")(?P<drawing_id>1\d{9})" name="Picture 1\d{9}"'
+    rb'|(?P<rel>(?:w:hyperlink r:id|a:blip r:embed)=")(?P<rid>rIdPy\d+)")'
 )
+_KINDS: Final = ("bookmark", "num", "drawing", "rel")
+
+# One place: (kind, the markup between "<" and the id, the id).
+IdSite = tuple[str, bytes, bytes]
 
 
 @dataclass(slots=True)
 class HalfReport:
     """What the child wrote and handed out, in the order it did."""
 
-    body: bytes
+    texts: list[bytes]  # the body, cut at every id site
+    sites: list[IdSite]  # len(texts) - 1 places, in order
     relationships: list[tuple[str, str, str | tuple[bytes, str]]]  # rId, type, URL or picture
     lists: list[tuple[bool, int, int]]
     bookmark_ids: int
@@ -186,8 +192,10 @@ def _write_half(blocks: list[ast.Block], writer: BlockWriter, frame: Frame) -> H
             container = _flushed(container, pieces)
     writer.finish(container)
     pieces.append(serialise_children(container))
+    texts, sites = _cut_at_ids(b"".join(pieces))
     return HalfReport(
-        body=b"".join(pieces),
+        texts=texts,
+        sites=sites,
         relationships=[
             (rid, reltype, target if isinstance(target, str) else (target.blob, target.filename))
             for rid, reltype, target in state.relationships.added or []
@@ -198,6 +206,28 @@ def _write_half(blocks: list[ast.Block], writer: BlockWriter, frame: Frame) -> H
         names=state.bookmarks.names_since(names_before),
         warnings=state.warnings[warnings_before:],
     )
+
+
+def _cut_at_ids(body: bytes) -> tuple[list[bytes], list[IdSite]]:
+    """The body in pieces around its ids, cut here so that the parent only glues."""
+    texts: list[bytes] = []
+    sites: list[IdSite] = []
+    end = 0
+    for match in _CHILD_IDS.finditer(body):
+        kind = next(k for k in _KINDS if match.start(k) >= 0)
+        texts.append(body[end : match.start()])
+        sites.append((kind, match.group(kind), match.group(_ID_GROUP[kind])))
+        end = match.end()
+    texts.append(body[end:])
+    return texts, sites
+
+
+_ID_GROUP: Final = {
+    "bookmark": "bookmark_id",
+    "num": "num_id",
+    "drawing": "drawing_id",
+    "rel": "rid",
+}
 
 
 def _flushed(container: Element, pieces: list[bytes]) -> Element:
@@ -222,7 +252,7 @@ def _merge(report: HalfReport, writer: BlockWriter) -> bytes | None:
     rids: dict[bytes, bytes] = {}
     for rid, reltype, target in report.relationships:
         if reltype == RT.HYPERLINK and isinstance(target, str):
-            ours = state.relationships.hyperlink(target)
+            ours = state.relationships.clean_hyperlink(target)
         else:
             assert isinstance(target, tuple)
             ours = writer.images.embed_blob(*target)
@@ -231,28 +261,22 @@ def _merge(report: HalfReport, writer: BlockWriter) -> bytes | None:
     for ordered, ilvl, start in report.lists:
         num_id = writer.numbering.new_list(ordered=ordered, ilvl=ilvl, start=start)
         first_num = num_id if first_num is None else first_num
-    first_bookmark = state.bookmarks.reserve_ids(report.bookmark_ids)
-    drawing_base = state.drawing_ids
+    shifts = {
+        "bookmark": state.bookmarks.reserve_ids(report.bookmark_ids) - CHILD_FIRST_ID,
+        "num": (first_num or 0) - CHILD_FIRST_ID,
+        "drawing": state.drawing_ids - CHILD_FIRST_ID,
+    }
     state.drawing_ids += report.drawing_ids
     room = max(0, 1000 - len(state.warnings))
     state.warnings.extend(report.warnings[:room])
-    shift = {
-        "bookmark": first_bookmark - CHILD_FIRST_ID,
-        "num": (first_num or 0) - CHILD_FIRST_ID,
-        "drawing": drawing_base - CHILD_FIRST_ID,
-    }
-
-    def renumbered(match: re.Match[bytes]) -> bytes:
-        text = match.group(0)
-        for group in ("bookmark", "num"):
-            if match.group(group) is not None:
-                return text.replace(
-                    match.group(group), b"%d" % (int(match.group(group)) + shift[group])
-                )
-        if match.group("drawing") is not None:
-            new = b"%d" % (int(match.group("drawing")) + shift["drawing"])
-            return text.replace(match.group("drawing"), new)
-        rid = match.group("rid")
-        return text.replace(rid, rids[rid])
-
-    return _CHILD_IDS.sub(renumbered, report.body)
+    out = [report.texts[0]]
+    for (kind, markup, value), text in zip(report.sites, report.texts[1:], strict=True):
+        if kind == "rel":
+            out.append(b'<%s%s"' % (markup, rids[value]))
+        elif kind == "drawing":
+            number = int(value) + shifts[kind]
+            out.append(b'<%s%d" name="Picture %d"' % (markup, number, number))
+        else:
+            out.append(b'<%s%d"' % (markup, int(value) + shifts[kind]))
+        out.append(text)
+    return b"".join(out)
