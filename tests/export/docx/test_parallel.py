@@ -4,6 +4,7 @@ out is byte for byte the one a single writer makes, or the parent writes it all.
 from __future__ import annotations
 
 import os
+import time
 import zipfile
 from pathlib import Path
 
@@ -23,9 +24,13 @@ def _document(tmp_path: Path, *, clashing_anchor: bool = False) -> ast.Document:
     add their own, warn, and feed a table of contents and an index."""
     shared = make_png(tmp_path / "shared.png")
     late = make_png(tmp_path / "late.png", (120, 80), "#FF991F")
+    same_as_shared = tmp_path / "copy-of-shared.png"
+    same_as_shared.write_bytes(shared.read_bytes())
     blocks: list[ast.Block] = [ast.TableOfContents()]
     for number in range(1, PAGES + 1):
         image = shared if number % 3 else late if number > PAGES // 2 else None
+        if number % 5 == 0 and number > PAGES // 2:
+            image = same_as_shared
         blocks += page(1 + number % 2, number, image)
         other = PAGES + 1 - number
         blocks += [
@@ -39,7 +44,7 @@ def _document(tmp_path: Path, *, clashing_anchor: bool = False) -> ast.Document:
                 ast.Link(ast.PageTarget("Unresolved"), [text(" unresolved")]),
             ),
         ]
-        if number == PAGES - 2:
+        if number in (3, PAGES - 2):
             blocks.append(para(ast.Image(file=tmp_path / "missing.png")))
         if clashing_anchor and number in (2, PAGES - 1):
             blocks.append(para(ast.Anchor("same-anchor"), "anchored"))
@@ -86,7 +91,7 @@ def test_the_forked_half_gives_the_same_document(tmp_path: Path, merged: list[bo
     assert merged == [True]
     assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
     assert forked == alone
-    assert any("missing.png" in warning for warning in forked)
+    assert len([warning for warning in forked if "missing.png" in warning]) == 1
 
 
 def test_bookmark_names_the_halves_chose_apart_make_the_parent_write_it_all(
@@ -111,6 +116,54 @@ def test_a_failing_child_leaves_the_work_to_the_parent(
     _write(document, tmp_path / "forked.docx", fork=True)
     assert merged == [False]
     assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
+
+
+def test_no_process_to_fork_leaves_the_work_to_the_parent(
+    tmp_path: Path, merged: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    document = _document(tmp_path)
+    _write(document, tmp_path / "alone.docx", fork=False)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(parallel.os, "fork", no_fork)
+    _write(document, tmp_path / "forked.docx", fork=True)
+    assert merged == []
+    assert len(os.listdir("/proc/self/fd")) == descriptors
+    assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
+
+
+def test_a_stuck_child_is_killed_and_the_parent_writes_it_all(
+    tmp_path: Path, merged: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stuck(*_args: object) -> None:
+        time.sleep(60)
+
+    monkeypatch.setattr(parallel, "_write_half", stuck)
+    monkeypatch.setattr(parallel, "GRACE_SECONDS", 0.5)
+    document = _document(tmp_path)
+    _write(document, tmp_path / "alone.docx", fork=False)
+    started = time.monotonic()
+    _write(document, tmp_path / "forked.docx", fork=True)
+    assert time.monotonic() - started < 20
+    assert merged == [False]
+    assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
+
+
+def test_a_reaped_child_is_never_signalled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its process id may belong to another process by then."""
+
+    def failing_merge(*_args: object) -> None:
+        raise RuntimeError("merge failed")
+
+    signalled: list[int] = []
+    monkeypatch.setattr(parallel, "_merge", failing_merge)
+    monkeypatch.setattr(parallel.os, "kill", lambda pid, _sig: signalled.append(pid))
+    parallel.MIN_BLOCKS = 10
+    with pytest.raises(RuntimeError):
+        write_docx(_document(tmp_path), tmp_path / "m.docx")
+    assert signalled == []
 
 
 def test_cancelling_kills_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ for, never wider or taller than the text area."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -20,6 +21,7 @@ from PIL import Image as PillowImage
 from pressroom.export import ast
 from pressroom.export.docx.body import EMU_PER_TWIP, BodyState
 from pressroom.export.docx.oxml import Element, Templates, clean_text, new_container, qn
+from pressroom.export.docx.toc import all_of
 
 EMU_PER_PX: Final = 9525
 _PICTURE_URI: Final = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -57,6 +59,14 @@ class ImageEmbedder:
         _drawing(run, embedded, cx, cy, drawing_id, image)
         return True
 
+    def preload(self, blocks: list[ast.Block]) -> None:
+        """Embed every picture of ``blocks`` in document order, before writing starts:
+        both halves of a forked writer then find them all (see :mod:`.parallel`)."""
+        for block in all_of(blocks, object):
+            for image in _images_in(getattr(block, "children", None)):
+                if image.file is not None:
+                    self._embed(image.file)
+
     def _embed(self, path: Path) -> EmbeddedImage | None:
         key = str(path)
         if key in self._by_path:
@@ -90,6 +100,16 @@ class ImageEmbedder:
         )
         self._by_hash[picture.sha1] = embedded
         return embedded
+
+
+def _images_in(inlines: object) -> Iterator[ast.Image]:
+    if not isinstance(inlines, list):
+        return
+    for node in inlines:
+        if isinstance(node, ast.Image):
+            yield node
+        else:
+            yield from _images_in(getattr(node, "children", None))
 
 
 def _load_image(path: Path) -> Any:

@@ -12,8 +12,11 @@ two halves chose differently) or the child fails, the parent writes the second
 half itself.
 
 Forking is safe here because the child only runs the writer (lxml and Python) and
-leaves with ``os._exit``: it never touches a database connection, a log handler
-or a thread it inherited. Export workers call the writer from their main thread.
+leaves with ``os._exit``: it never uses a database connection, a log handler or a
+thread it inherited (the worker's at-fork hook only drops the child's reference to
+the connection pool). No thread of ours exists at the fork: the body's serialiser
+thread starts with the parent's first flush. Export workers call the writer from
+their main thread; the parent kills a child that takes far longer than it did.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pickle
 import re
 import select
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, NoReturn
@@ -43,6 +47,7 @@ FLUSH_EVERY: Final = 64  # top-level blocks between serialisations, as in the pa
 CHILD_FIRST_ID: Final = 1_000_000_000  # the child's ids have ten digits; documents never do
 CHILD_RID_PREFIX: Final = "rIdPy"
 _POLL_SECONDS: Final = 0.25
+GRACE_SECONDS = 10.0  # waited for the child beyond three times the parent's own time
 
 # Every place the child's ids appear in its XML. Each starts with "<", which text
 # content can never hold unescaped, so no user text is ever rewritten.
@@ -104,47 +109,82 @@ class SecondHalf:
     def __init__(self, pid: int, pipe: int, split: int) -> None:
         self.pid = pid
         self.split = split
+        self._reaped = False  # then the number may belong to another process
         self._pipe: int | None = pipe
+        self._started = time.monotonic()
 
     @classmethod
     def start(
         cls, content: list[ast.Block], writer: BlockWriter, frame: Frame
     ) -> SecondHalf | None:
+        """Fork a child for the second half; None when there is no place to split or no
+        process to be had (the parent then writes everything)."""
         split = split_point(content)
         if split is None:
             return None
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
             os.close(read_end)
-            _child(content[split:], writer, frame, write_end)
+            os.close(write_end)
+            return None
+        if pid == 0:
+            try:
+                os.close(read_end)
+                _child(content[split:], writer, frame, write_end)
+            finally:
+                os._exit(1)
         os.close(write_end)
         return cls(pid, read_end, split)
 
     def join(self, writer: BlockWriter, is_cancelled: Callable[[], bool] | None) -> bytes | None:
         """The child's body, renumbered to follow what ``writer`` wrote meanwhile; None
         when the parent has to write the second half itself."""
-        data = self._read(is_cancelled)
-        _, status = os.waitpid(self.pid, 0)
-        if status != 0 or not data:
+        # The child has as much to do as the parent had: far longer means it is stuck.
+        deadline = time.monotonic() + 3 * (time.monotonic() - self._started) + GRACE_SECONDS
+        data = self._read(is_cancelled, deadline)
+        if data is None:
+            self.stop()
             return None
-        report: HalfReport = pickle.loads(data)  # noqa: S301  (our own child's bytes)
+        if not self._reaped_cleanly() or not data:
+            return None
+        try:
+            report: HalfReport = pickle.loads(data)  # noqa: S301  (our own child's bytes)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            return None
         return _merge(report, writer)
 
     def stop(self) -> None:
-        """Kill the child (the export failed or was cancelled)."""
-        with contextlib.suppress(ChildProcessError, ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+        """Kill the child (the export failed, was cancelled, or the child is stuck)."""
+        if not self._reaped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reaped_cleanly()
         self._close()
 
-    def _read(self, is_cancelled: Callable[[], bool] | None) -> bytes:
+    def _reaped_cleanly(self) -> bool:
+        if self._reaped:
+            return False
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already, where SIGCHLD is ignored
+            status = 0
+        self._reaped = True
+        return status == 0
+
+    def _read(self, is_cancelled: Callable[[], bool] | None, deadline: float) -> bytes | None:
+        """Everything the child sends; None when it is still sending at ``deadline``."""
         assert self._pipe is not None
+        poller = select.poll()
+        poller.register(self._pipe, select.POLLIN | select.POLLHUP)
         parts: list[bytes] = []
         try:
-            while True:
-                ready, _, _ = select.select([self._pipe], [], [], _POLL_SECONDS)
-                if not ready:
+            while time.monotonic() < deadline:
+                if not poller.poll(_POLL_SECONDS * 1000):
                     if is_cancelled is not None and is_cancelled():
                         raise ExportCancelled
                     continue
@@ -152,6 +192,7 @@ class SecondHalf:
                 if not part:
                     return b"".join(parts)
                 parts.append(part)
+            return None
         finally:
             self._close()
 
@@ -163,11 +204,11 @@ class SecondHalf:
 
 def _child(blocks: list[ast.Block], writer: BlockWriter, frame: Frame, pipe: int) -> NoReturn:
     """Write ``blocks``, send the report up the pipe, leave without cleaning up: what
-    the parent owns (connections, threads, temporary files) stays the parent's."""
+    the parent owns (connections, threads, temporary files) stays the parent's. An
+    inherited SIGTERM handler is dropped so that stopping the worker stops the child."""
     code = 1
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
         report = _write_half(blocks, writer, frame)
         with os.fdopen(pipe, "wb") as out:
             pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)

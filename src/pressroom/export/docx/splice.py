@@ -31,6 +31,7 @@ BODY_MARK: Final = "pressroom-body"
 _MARK_PATTERN: Final = re.compile(rb"<\?pressroom-body\s*\?>")
 _DOCUMENT_PART: Final = "word/document.xml"
 _BODY_PREFIXES: Final = ("w", "r", "wp", "a", "pic")
+ZIP64_LIMIT: Final = (1 << 31) - 1  # zipfile's: larger entries need zip64 headers up front
 DEFLATE_LEVEL: Final = 6  # zlib's default, which zipfile uses for every other part
 
 
@@ -148,7 +149,8 @@ def _write_document(
     chunks.finish()
     pieces = [_deflated(head, zlib.Z_SYNC_FLUSH), *chunks.deflated[:-1]]
     pieces.append(chunks.deflated[-1] + _deflated(tail, zlib.Z_FINISH))
-    with result.open(entry, "w") as stream:
+    size = len(head) + sum(map(len, chunks.chunks)) + len(tail)
+    with result.open(entry, "w", force_zip64=size >= ZIP64_LIMIT) as stream:
         if hasattr(stream, "_compressor"):
             stream._compressor = _Predeflated(iter(pieces))
         for data in (head, *chunks.chunks, tail):

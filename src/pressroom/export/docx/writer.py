@@ -146,6 +146,7 @@ class DocxWriter:
         )
         blocks = self._block_writer(section)
         blocks.plan_tocs(document.blocks)
+        blocks.images.preload(document.blocks)
         blocks.content_ends_body = content is not None and content.paragraph.getnext() is section
         toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
         frame = Frame(width=sections.text_width(section), table_shift=self._table_shift())
@@ -305,6 +306,8 @@ def _write_body(
             raise
         if second is not None:
             chunks.add(second)
+            if progress is not None:
+                progress(len(content), len(content))
             return
         # The page title the second half starts with never looks back: a fresh
         # container is what the forked writer started from too.
@@ -325,9 +328,7 @@ def _write_blocks(
     progress: ProgressCallback | None,
     is_cancelled: CancelCheck | None,
 ) -> Element:
-    """Write ``content[start:end]``; returns the container still being written into.
-    Progress counts the whole document: when a forked writer does the rest at the
-    same pace, ``end`` blocks written here stand for all of them."""
+    """Write ``content[start:end]``; returns the container still being written into."""
     container = new_container()
     total = len(content)
     for done, block in enumerate(content[start:end], start=start + 1):
@@ -337,7 +338,7 @@ def _write_blocks(
         if done % FLUSH_EVERY == 0:
             container = chunks.flush(container)
         if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == end):
-            progress(min(total, done * total // end), total)
+            progress(done, total)
     return container
 
 
