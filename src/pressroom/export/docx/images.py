@@ -62,10 +62,20 @@ class ImageEmbedder:
     def preload(self, blocks: list[ast.Block]) -> None:
         """Embed every picture of ``blocks`` in document order, before writing starts:
         both halves of a forked writer then find them all (see :mod:`.parallel`)."""
-        for block in all_of(blocks, object):
-            for image in _images_in(getattr(block, "children", None)):
-                if image.file is not None:
-                    self._embed(image.file)
+        texts: Iterator[ast.Paragraph | ast.Heading] = all_of(blocks, (ast.Paragraph, ast.Heading))
+        for block in texts:
+            self._preload_inlines(block.children)
+
+    def _preload_inlines(self, inlines: list[ast.Inline]) -> None:
+        for node in inlines:
+            kind = type(node)
+            if kind is ast.Text:
+                continue
+            if kind is ast.Image:
+                if node.file is not None:  # type: ignore[union-attr]
+                    self._embed(node.file)  # type: ignore[union-attr]
+            elif children := getattr(node, "children", None):
+                self._preload_inlines(children)
 
     def _embed(self, path: Path) -> EmbeddedImage | None:
         key = str(path)
@@ -100,16 +110,6 @@ class ImageEmbedder:
         )
         self._by_hash[picture.sha1] = embedded
         return embedded
-
-
-def _images_in(inlines: object) -> Iterator[ast.Image]:
-    if not isinstance(inlines, list):
-        return
-    for node in inlines:
-        if isinstance(node, ast.Image):
-            yield node
-        else:
-            yield from _images_in(getattr(node, "children", None))
 
 
 def _load_image(path: Path) -> Any:

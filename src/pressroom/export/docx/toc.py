@@ -80,33 +80,38 @@ def collect_entries(blocks: list[ast.Block]) -> tuple[list[TocEntry], dict[int, 
     return entries, names
 
 
-def _nested_block_lists(block: ast.Block) -> Iterator[list[ast.Block]]:
+def _nested_block_lists(block: ast.Block) -> list[list[ast.Block]]:
     """The lists of blocks inside ``block``: list items, table cells, columns, boxes."""
+    if type(block) in _LEAVES:  # nearly every block: answer before matching
+        return []
     match block:
         case ast.ListBlock(items=items) | ast.TaskList(items=items):
-            for item in items:
-                yield item.blocks
+            return [item.blocks for item in items]
         case ast.Table(rows=rows):
-            for row in rows:
-                for cell in row.cells:
-                    yield cell.blocks
+            return [cell.blocks for row in rows for cell in row.cells]
         case ast.Columns(columns=columns):
-            for column in columns:
-                yield column.blocks
+            return [column.blocks for column in columns]
         case _ if isinstance(getattr(block, "blocks", None), list):
-            yield block.blocks  # type: ignore[union-attr]
+            return [block.blocks]  # type: ignore[union-attr]
+    return []
 
 
+_LEAVES: Final = frozenset(
+    {ast.Paragraph, ast.Heading, ast.CodeBlock, ast.HorizontalRule, ast.PageBreak}
+)
 BlockT = TypeVar("BlockT")
 
 
-def all_of(blocks: list[ast.Block], kind: type[BlockT]) -> Iterator[BlockT]:
-    """Every block of ``kind``, however deeply nested in boxes, lists and tables."""
-    for block in blocks:
+def all_of(blocks: list[ast.Block], kind: type[BlockT] | tuple[type, ...]) -> Iterator[BlockT]:
+    """Every block of ``kind`` in document order, however deeply nested in boxes,
+    lists and tables (a stack, not recursion: documents hold tens of thousands)."""
+    pending: list[ast.Block] = blocks[::-1]
+    while pending:
+        block = pending.pop()
         if isinstance(block, kind):
-            yield block
-        for nested in _nested_block_lists(block):
-            yield from all_of(nested, kind)
+            yield block  # type: ignore[misc]
+        for nested in reversed(_nested_block_lists(block)):
+            pending.extend(reversed(nested))
 
 
 def _tocs(blocks: list[ast.Block]) -> Iterator[ast.TableOfContents]:
@@ -149,11 +154,8 @@ def index_terms(blocks: list[ast.Block]) -> list[tuple[str, ...]]:
 
 
 def _inline_lists(blocks: list[ast.Block]) -> Iterator[list[ast.Inline]]:
-    for block in blocks:
-        if isinstance(block, ast.Paragraph | ast.Heading):
-            yield block.children
-        for nested in _nested_block_lists(block):
-            yield from _inline_lists(nested)
+    texts: Iterator[ast.Paragraph | ast.Heading] = all_of(blocks, (ast.Paragraph, ast.Heading))
+    return (block.children for block in texts)
 
 
 def _terms(inlines: list[ast.Inline]) -> Iterator[tuple[str, ...]]:
