@@ -15,8 +15,7 @@ from lxml import etree
 from pressroom.export import ast
 from pressroom.export.docx import ExportCancelled, write_docx
 from pressroom.export.docx.oxml import new_container, paragraph, text_element
-from pressroom.export.docx.splice import BodyChunks, _write_document
-from pressroom.export.docx.writer import FLUSH_EVERY
+from pressroom.export.docx.splice import FLUSH_EVERY, BodyChunks, _write_document
 from tests.export.docx.sample import para
 
 HEAD = b'<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body>'

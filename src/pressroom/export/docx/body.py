@@ -13,6 +13,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from pressroom.export.docx.oxml import clean_text
 from pressroom.export.docx.styles import StyleCatalog
 
+MAX_WARNINGS = 1000  # per document: past that, more of the same tells nobody anything
 # 1 CSS px at 96 dpi = 15 twips = 9525 EMU; 1 twip = 635 EMU.
 TWIPS_PER_PX = 15
 EMU_PER_TWIP = 635
@@ -198,7 +199,7 @@ class BodyState:
     locale: str = "en"
 
     def warn(self, message: str) -> None:
-        if len(self.warnings) < 1000:
+        if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(message)
 
     def next_drawing_id(self) -> int:

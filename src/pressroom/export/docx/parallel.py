@@ -37,13 +37,12 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from pressroom.export import ast
 from pressroom.export.docx.blocks import BlockWriter
-from pressroom.export.docx.body import BookmarkNames, ExportCancelled, Frame
-from pressroom.export.docx.oxml import Element, last_child, new_container
-from pressroom.export.docx.splice import serialise_children
+from pressroom.export.docx.body import MAX_WARNINGS, BookmarkNames, ExportCancelled, Frame
+from pressroom.export.docx.oxml import Element, new_container
+from pressroom.export.docx.splice import FLUSH_EVERY, carry_last, serialise_children
 from pressroom.export.docx.toc import all_of
 
 MIN_BLOCKS: Final = 2000  # top-level blocks (about 150 pages) before a second process pays
-FLUSH_EVERY: Final = 64  # top-level blocks between serialisations, as in the parent
 CHILD_FIRST_ID: Final = 1_000_000_000  # the child's ids have ten digits; documents never do
 CHILD_RID_PREFIX: Final = "rIdPy"
 _POLL_SECONDS: Final = 0.25
@@ -274,42 +273,46 @@ _ID_GROUP: Final = {
 def _flushed(container: Element, pieces: list[bytes]) -> Element:
     """Serialise all but the last child (the next block may look at it) and go on in
     a fresh container, as the parent's body chunks do."""
-    last = last_child(container)
-    if last is not None:
-        container.remove(last)
+    fresh = carry_last(container)
     pieces.append(serialise_children(container))
-    fresh = new_container()
-    if last is not None:
-        fresh.append(last)
     return fresh
 
 
 def _merge(report: HalfReport, writer: BlockWriter) -> bytes | None:
     """Give ``writer`` everything the child handed out, as if it had written the second
     half itself, and renumber the child's XML to match."""
-    state = writer.state
-    if not state.bookmarks.adopt(report.names):
+    if not writer.state.bookmarks.adopt(report.names):
         return None
-    rids: dict[bytes, bytes] = {}
-    for rid, reltype, target in report.relationships:
-        if reltype == RT.HYPERLINK and isinstance(target, str):
-            ours = state.relationships.clean_hyperlink(target)
-        else:
-            assert isinstance(target, tuple)
-            ours = writer.images.embed_blob(*target)
-        rids[rid.encode()] = ours.encode()
+    rids = _replayed_relationships(report, writer)
     first_num = None
     for ordered, ilvl, start in report.lists:
         num_id = writer.numbering.new_list(ordered=ordered, ilvl=ilvl, start=start)
         first_num = num_id if first_num is None else first_num
+    state = writer.state
     shifts = {
         "bookmark": state.bookmarks.reserve_ids(report.bookmark_ids) - CHILD_FIRST_ID,
         "num": (first_num or 0) - CHILD_FIRST_ID,
         "drawing": state.drawing_ids - CHILD_FIRST_ID,
     }
     state.drawing_ids += report.drawing_ids
-    room = max(0, 1000 - len(state.warnings))
-    state.warnings.extend(report.warnings[:room])
+    state.warnings.extend(report.warnings[: max(0, MAX_WARNINGS - len(state.warnings))])
+    return _glued(report, rids, shifts)
+
+
+def _replayed_relationships(report: HalfReport, writer: BlockWriter) -> dict[bytes, bytes]:
+    """The parent's rId for each of the child's, adding what the parent lacks in order."""
+    rids: dict[bytes, bytes] = {}
+    for rid, reltype, target in report.relationships:
+        if reltype == RT.HYPERLINK and isinstance(target, str):
+            ours = writer.state.relationships.clean_hyperlink(target)
+        else:
+            assert isinstance(target, tuple)
+            ours = writer.images.embed_blob(*target)
+        rids[rid.encode()] = ours.encode()
+    return rids
+
+
+def _glued(report: HalfReport, rids: dict[bytes, bytes], shifts: dict[str, int]) -> bytes:
     out = [report.texts[0]]
     for (kind, markup, value), text in zip(report.sites, report.texts[1:], strict=True):
         if kind == "rel":

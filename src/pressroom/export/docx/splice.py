@@ -31,6 +31,7 @@ BODY_MARK: Final = "pressroom-body"
 _MARK_PATTERN: Final = re.compile(rb"<\?pressroom-body\s*\?>")
 _DOCUMENT_PART: Final = "word/document.xml"
 _BODY_PREFIXES: Final = ("w", "r", "wp", "a", "pic")
+FLUSH_EVERY: Final = 64  # top-level blocks between serialisations of the body
 ZIP64_LIMIT: Final = (1 << 31) - 1  # zipfile's: larger entries need zip64 headers up front
 DEFLATE_LEVEL: Final = 6  # zlib's default, which zipfile uses for every other part
 
@@ -65,13 +66,8 @@ class BodyChunks:
         container to go on writing into (a fresh one: the old one belongs to that
         thread now). The last child moves over when ``keep_last``: the next block
         may look at it or change it."""
-        last = last_child(container) if keep_last else None
-        if last is not None:
-            container.remove(last)
+        fresh = carry_last(container) if keep_last else new_container()
         self._pending.append(self._worker.submit(self._serialise, container))
-        fresh = new_container()
-        if last is not None:
-            fresh.append(last)
         return fresh
 
     def add(self, serialised: bytes) -> None:
@@ -96,6 +92,15 @@ class BodyChunks:
         if chunk:
             self.chunks.append(chunk)
             self.deflated.append(self._compressor.compress(chunk))
+
+
+def carry_last(container: Element) -> Element:
+    """A fresh container holding the last child of ``container``, moved out of it."""
+    fresh = new_container()
+    last = last_child(container)
+    if last is not None:
+        fresh.append(last)  # lxml moves it
+    return fresh
 
 
 def serialise_children(container: Element) -> bytes:

@@ -37,13 +37,12 @@ from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
 from pressroom.export.docx.oxml import Element, clean_text, new_container, qn, sub
 from pressroom.export.docx.parallel import SecondHalf, can_fork
 from pressroom.export.docx.placeholders import Marker, TemplateRenderer
-from pressroom.export.docx.splice import BodyChunks, mark_body, save_spliced
+from pressroom.export.docx.splice import FLUSH_EVERY, BodyChunks, mark_body, save_spliced
 from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
 from pressroom.export.docx.tables import CELL_MARGIN, close_cell
 from pressroom.export.docx.template_context import TemplateContext
 from pressroom.export.docx.template_files import load_template
 
-FLUSH_EVERY: Final = 64  # top-level blocks between serialisations of the body
 CHECKPOINT_EVERY: Final = 16  # top-level blocks between progress reports / cancel checks
 
 ProgressCallback = Callable[[int, int], None]
