@@ -17,10 +17,8 @@ dropped and links go to the first.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, TypeAlias
@@ -61,6 +59,7 @@ from pressroom.export.ast import (
     TaskList,
     Text,
 )
+from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.storage import Exporter, read_storage
 
 __all__ = [
@@ -71,7 +70,6 @@ __all__ = [
     "PageSource",
     "RootPageNotFound",
     "assemble",
-    "cyclic_collector_paused",
 ]
 
 ContentType: TypeAlias = Literal["page", "blogpost"]
@@ -179,24 +177,6 @@ def assemble(
     tree = _page_tree(root, options.scope, lookup)
     with cyclic_collector_paused():
         return _Assembly(lookup, options, tree).run(progress, is_cancelled)
-
-
-@contextmanager
-def cyclic_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the document grows.
-
-    A 1,000-page document is millions of acyclic nodes; every full collection
-    walks all of them and more than doubles the assembly time. Reference counting
-    still frees everything; cycles made meanwhile (here or in other threads) are
-    collected once the collector runs again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _page_tree(root: PageSource, scope: Scope, lookup: PageLookup) -> list[tuple[PageSource, int]]:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pressroom.export.assemble import ExportOptions, assemble, cyclic_collector_paused
+from pressroom.export.assemble import ExportOptions, assemble
+from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.docx import Person, TemplateContext, write_docx
 from pressroom.export.folder import SPACE_KEY, read_page_tree
 

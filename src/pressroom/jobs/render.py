@@ -19,6 +19,7 @@ from pressroom.db import Database
 from pressroom.errors import NotFound, TooLarge
 from pressroom.export import assemble as assembly
 from pressroom.export.ast import Block, Document, Heading
+from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.docx import ExportCancelled as WriterCancelled
 from pressroom.export.docx import Person, TemplateContext, write_docx
 from pressroom.export.storage import read_storage
@@ -43,7 +44,7 @@ class WordRenderer:
     def __call__(self, job: ExportJob, folder: Path, checkpoint: Checkpoint) -> RenderedExport:
         # Paused from reading to writing; it resumes once the document is freed, when
         # _render returns (resumed in between, it would walk the whole document tree).
-        with assembly.cyclic_collector_paused():
+        with cyclic_collector_paused():
             return self._render(job, folder, checkpoint)
 
     def _render(self, job: ExportJob, folder: Path, checkpoint: Checkpoint) -> RenderedExport:

@@ -8,12 +8,10 @@ rescan the document and would make long exports quadratic).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -22,6 +20,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from pressroom.export import ast
+from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.docx import sections, toc
 from pressroom.export.docx.blocks import BlockWriter
 from pressroom.export.docx.body import (
@@ -89,23 +88,8 @@ def write_docx(
     default template). Returns the writer's warnings (not ``document.warnings``);
     raises :class:`ExportCancelled` when ``is_cancelled`` says so."""
     writer = DocxWriter(template, context or TemplateContext(title=document.title))
-    with _cyclic_collector_paused():
+    with cyclic_collector_paused():
         return writer.write(document, out, progress=progress, is_cancelled=is_cancelled)
-
-
-@contextlib.contextmanager
-def _cyclic_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the body is written: the document's
-    millions of nodes are alive throughout, and each full collection would walk them
-    all again (a tenth of a 1,000-page export). Reference counting still frees the
-    writer's garbage; the few cycles it makes are collected once the collector runs."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @functools.cache
