@@ -301,13 +301,18 @@ def test_export_with_an_uploaded_template(
     assert header == "Brand header: Branded Guide"
 
 
+def _over_page_limit(job_client: TestClient, job_app) -> dict:  # type: ignore[no-untyped-def]
+    """A tree of 5 pages on a server that exports at most 3."""
+    job_app.state.settings.max_pages_per_export = 3
+    return _tree(job_client, children=2)
+
+
 def test_page_limit_fails_the_job_with_a_message(
     job_client: TestClient,
     job_app,
     start_workers: Callable[[], ThreadWorkers],  # type: ignore[no-untyped-def]
 ) -> None:
-    job_app.state.settings.max_pages_per_export = 3
-    root = _tree(job_client, children=2)  # 5 pages
+    root = _over_page_limit(job_client, job_app)
     start_workers()
     done = wait_for_status(
         job_client, _start(job_client, root["id"], scope="descendants"), finished
@@ -323,8 +328,7 @@ def test_sync_export_over_the_page_limit_is_413_not_500(
     job_app,
     start_workers: Callable[[], ThreadWorkers],  # type: ignore[no-untyped-def]
 ) -> None:
-    job_app.state.settings.max_pages_per_export = 3
-    root = _tree(job_client, children=2)  # 5 pages
+    root = _over_page_limit(job_client, job_app)
     start_workers()
     params = {"templateId": DEFAULT_TEMPLATE, "pageId": root["id"], "scope": "descendants"}
     response = job_client.get(f"{WORD_BASE}/export-sync", params=params)

@@ -58,6 +58,12 @@ def _write(document: ast.Document, out: Path, *, fork: bool) -> list[str]:
     return write_docx(document, out)
 
 
+def _assert_forking_changes_nothing(document: ast.Document, tmp_path: Path) -> None:
+    _write(document, tmp_path / "alone.docx", fork=False)
+    _write(document, tmp_path / "forked.docx", fork=True)
+    assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
+
+
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
@@ -98,10 +104,8 @@ def test_bookmark_names_the_halves_chose_apart_make_the_parent_write_it_all(
     tmp_path: Path, merged: list[bool]
 ) -> None:
     document = _document(tmp_path, clashing_anchor=True)
-    _write(document, tmp_path / "alone.docx", fork=False)
-    _write(document, tmp_path / "forked.docx", fork=True)
+    _assert_forking_changes_nothing(document, tmp_path)
     assert merged == [False]
-    assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
 
 
 def test_a_failing_child_leaves_the_work_to_the_parent(
@@ -112,10 +116,8 @@ def test_a_failing_child_leaves_the_work_to_the_parent(
 
     monkeypatch.setattr(parallel, "_write_half", broken)
     document = _document(tmp_path)
-    _write(document, tmp_path / "alone.docx", fork=False)
-    _write(document, tmp_path / "forked.docx", fork=True)
+    _assert_forking_changes_nothing(document, tmp_path)
     assert merged == [False]
-    assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
 
 
 def test_no_process_to_fork_leaves_the_work_to_the_parent(
