@@ -182,6 +182,9 @@ def message_of(cql: str) -> str:
         ("id = abc", "'id' takes a numeric content id, not 'abc' at position 6."),
         ("ancestor = -1", "'ancestor' takes a numeric content id, not '-1' at position 12."),
         ("parent = 99999999999999999999", "'parent' takes a numeric content id"),
+        # The largest id is below 2**62 here as everywhere else (pressroom.ids).
+        ("id = 4611686018427387904", "'id' takes a numeric content id"),
+        ("id = " + "9" * 1990, "'id' takes a numeric content id"),
         ('title = "open', 'unclosed quote " at position 9.'),
         ("title = 'a\\", "unclosed quote ' at position 9."),
         ('title = "a\\n"', "unknown escape '\\n' at position 11."),

@@ -26,10 +26,10 @@ from sqlalchemy.orm import aliased
 from pressroom.auth.models import User
 from pressroom.content.models import Content, Label, Space, content_labels
 from pressroom.errors import InvalidInput
+from pressroom.ids import parse_content_id
 
 MAX_QUERY_LENGTH = 2000
 MAX_DEPTH = 50
-MAX_CONTENT_ID = 2**62
 
 EQUALITY = ("=", "!=", "in", "not in")
 MATCHING = ("~", "!~")
@@ -320,7 +320,7 @@ class CqlParser:
             self._fail(f"missing value for {field!r}", token)
         if token.kind not in ("word", "string"):
             self._fail(f"expected a value for {field!r}, found {token.shown()}", token)
-        if field in NUMERIC_FIELDS and not _is_content_id(token.text):
+        if field in NUMERIC_FIELDS and parse_content_id(token.text) is None:
             self._fail(f"{field!r} takes a numeric content id, not {token.text!r}", token)
         return token.text
 
@@ -381,10 +381,6 @@ class CqlParser:
 
     def _fail(self, reason: str, token: Token, hint: str = "") -> NoReturn:
         raise CqlSyntaxError(self.cql, reason, token.position, hint)
-
-
-def _is_content_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_CONTENT_ID
 
 
 # --- compiler -------------------------------------------------------------------------
