@@ -1,6 +1,6 @@
-"""The retention sweeper: removes jobs 10 minutes after they end and fails jobs whose
-worker died. State lives in the database, so a restarted sweeper picks up where the
-last one stopped."""
+"""The retention sweeper: removes jobs 10 minutes after they end, fails jobs whose
+worker died, and removes template files no template refers to. State lives in the
+database, so a restarted sweeper picks up where the last one stopped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import logging
 import threading
 from datetime import timedelta
 
-from pressroom.clock import Clock
+from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
+from pressroom.content.templates import TemplateStore
 from pressroom.db import Database
 from pressroom.jobs.lifecycle import fail_stale_jobs, sweep_expired
 
@@ -32,8 +33,18 @@ def sweep_once(settings: Settings, db: Database, clock: Clock) -> tuple[int, int
     return failed, removed
 
 
+def sweep_template_orphans(settings: Settings, db: Database) -> int:
+    """Remove template files of deleted spaces and abandoned uploads. Their age is read
+    from the file system, so it is measured against the real clock, never an injected one."""
+    orphans = TemplateStore(db, settings).sweep_orphans(utcnow())
+    if orphans:
+        log.info("sweep removed_template_files=%s", orphans)
+    return orphans
+
+
 class Sweeper:
-    """Calls :func:`sweep_once` every ``interval`` seconds in a daemon thread."""
+    """Calls :func:`sweep_once` and :func:`sweep_template_orphans` every ``interval``
+    seconds in a daemon thread."""
 
     def __init__(
         self, settings: Settings, db: Database, clock: Clock, interval: float = 15.0
@@ -56,6 +67,7 @@ class Sweeper:
         while True:
             try:
                 sweep_once(self._settings, self._db, self._clock)
+                sweep_template_orphans(self._settings, self._db)
             except Exception:
                 log.exception("sweep failed")
             if self._stop.wait(self._interval):
