@@ -155,20 +155,19 @@ def create_page(
 
 
 @contextmanager
-def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
+def serving(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Serve ``app`` with uvicorn on loopback; yields its base URL. Uvicorn is handed the
+    bound socket itself, so no other process can take the port between bind and serve."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
+            listener.close()
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
@@ -176,6 +175,7 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+        listener.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from huey import Huey
 from pressroom.app import create_app
 from pressroom.config import Settings
 from pressroom.db import Database
+from pressroom.jobs.progress import Checkpoint
 from tests.conftest import ADMIN
 
 WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
@@ -58,6 +59,41 @@ class ThreadWorkers:
                 self._stop.wait(0.02)
                 continue
             self._huey.execute(task)
+
+
+class JobGate:
+    """Holds the first job that reports progress at that checkpoint until released, so a
+    test acts on a job known to be running instead of racing a poll against its work."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self._released = threading.Event()
+        self._lock = threading.Lock()
+        self._taken = False
+
+    def hold_first(self) -> None:
+        with self._lock:
+            first, self._taken = not self._taken, True
+        if first:
+            self.reached.set()
+            self._released.wait(120)
+
+    def release(self) -> None:
+        self._released.set()
+
+
+@pytest.fixture
+def job_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[JobGate]:
+    gate = JobGate()
+    progress = Checkpoint.progress
+
+    def gated(checkpoint: Checkpoint, done: int, total: int) -> None:
+        gate.hold_first()
+        progress(checkpoint, done, total)
+
+    monkeypatch.setattr(Checkpoint, "progress", gated)
+    yield gate
+    gate.release()  # never leave a worker thread waiting
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from tests.jobs.conftest import (
     DEFAULT_TEMPLATE,
     WORD_BASE,
     FakeClock,
+    JobGate,
     ThreadWorkers,
     finished,
     wait_for_status,
@@ -183,14 +184,16 @@ def test_cancel_while_queued_never_runs(
 def test_cancel_while_running_stops_at_a_checkpoint(
     job_client: TestClient,
     start_workers: Callable[[], ThreadWorkers],
+    job_gate: JobGate,
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
-    root = _tree(job_client, children=150)
+    root = _tree(job_client)
     job_id = _start(job_client, root["id"], scope="descendants")
     start_workers(1)  # one worker: the follow-up job runs once the cancelled one has stopped
-    wait_for_status(job_client, job_id, lambda body: body["step"] >= 1 and not finished(body))
+    assert job_gate.reached.wait(60)  # the job runs, held at its first progress checkpoint
     assert job_client.delete(f"{WORD_BASE}/exports/{job_id}").status_code == 204
     assert job_client.get(f"{WORD_BASE}/exports/{job_id}/status").json()["status"] == "cancelled"
+    job_gate.release()
     follow_up = _start(job_client, root["id"])
     wait_for_status(job_client, follow_up, finished)
     final = job_client.get(f"{WORD_BASE}/exports/{job_id}/status").json()

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from fastapi.testclient import TestClient
 
-from tests.conftest import ADMIN, create_page, create_space, live_server
+from tests.conftest import ADMIN, create_page, create_space, serving
 from tests.jobs.conftest import ThreadWorkers
 
 SPEC_PATH = "/download/resources/com.k15t.scroll.scroll-office/api-docs/1/openapi.yaml"
@@ -65,7 +65,7 @@ def test_schemathesis_finds_no_server_errors(
     create_space(job_client)
     create_page(job_client, "Fuzzed")
     token = base64.b64encode(f"{ADMIN[0]}:{ADMIN[1]}".encode()).decode()
-    with live_server(job_app) as url:
+    with serving(job_app) as url:
         result = subprocess.run(
             [
                 st,

@@ -6,15 +6,19 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from pressroom.app import create_app
+from pressroom.clock import as_utc
 from pressroom.config import Settings
 from pressroom.db import Database
+from pressroom.jobs.models import ExportJob
 from pressroom.jobs.sweeper import sweep_once
 from tests.conftest import ADMIN, create_page, create_space
 from tests.jobs.conftest import DEFAULT_TEMPLATE, WORD_BASE, FakeClock, finished, wait_for_status
@@ -76,6 +80,24 @@ def test_jobs_queued_before_a_restart_run_after_it(settings: Settings, db: Datab
     assert states == ["complete"] * 3
 
 
+@contextmanager
+def running_job_held(db: Database, job_id: str, timeout: float = 90) -> Iterator[ExportJob]:
+    """Yields once the job runs, holding its row: until the block ends its worker can record
+    neither progress nor completion, so the job is known to be mid-way."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with db.write() as session:
+            job = session.get(ExportJob, job_id, with_for_update=True)
+            assert job is not None
+            if job.state == "running" and job.step >= 1:
+                yield job
+                return
+            assert job.state == "queued", f"job {job_id} is {job.state}, not running"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} did not start within {timeout} s")
+        time.sleep(0.005)
+
+
 def test_a_worker_killed_mid_job_leaves_an_error_not_incomplete(
     settings: Settings, db: Database
 ) -> None:
@@ -85,17 +107,22 @@ def test_a_worker_killed_mid_job_leaves_an_error_not_incomplete(
         client.auth = ADMIN
         create_space(client)
         root = create_page(client, "Big Manual", PAGE_BODY)
-        for index in range(150):
+        for index in range(60):
             create_page(client, f"Chapter {index}", PAGE_BODY, parent=root["id"])
         job_id = _start(client, root["id"], scope="descendants")
-        with worker_process(settings) as process:
-            wait_for_status(client, job_id, lambda b: b["step"] >= 1, timeout=90)
+        with worker_process(settings) as process, running_job_held(db, job_id):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         assert client.get(f"{WORD_BASE}/exports/{job_id}/status").json()["status"] == "incomplete"
-        clock.advance(seconds=settings.job_stale_seconds + 5)
-        failed, _removed = sweep_once(settings, db, clock)
-        assert failed == 1
+        with db.read() as session:
+            heartbeat = as_utc(session.get(ExportJob, job_id).heartbeat_at)
+        # The worker wrote its heartbeat with its own (real) clock; the sweeper's clock is
+        # set from that record, never from how long this test took.
+        stale = timedelta(seconds=settings.job_stale_seconds)
+        clock.now = heartbeat + stale - timedelta(seconds=1)
+        assert sweep_once(settings, db, clock) == (0, 0)
+        clock.now = heartbeat + stale + timedelta(seconds=1)
+        assert sweep_once(settings, db, clock) == (1, 0)
         status = client.get(f"{WORD_BASE}/exports/{job_id}/status").json()
     assert status["status"] == "error"
     assert "worker stopped" in status["message"]

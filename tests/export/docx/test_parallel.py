@@ -4,7 +4,7 @@ out is byte for byte the one a single writer makes, or the parent writes it all.
 from __future__ import annotations
 
 import os
-import time
+import threading
 import zipfile
 from pathlib import Path
 
@@ -75,6 +75,13 @@ def _restore_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_BLOCKS", parallel.MIN_BLOCKS)
 
 
+@pytest.fixture(autouse=True)
+def _two_cores_as_the_writer_sees_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer forks only where it sees two cores; these tests are about the fork, so
+    they hold on a one-core machine too (forking works there, only slower)."""
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+
+
 @pytest.fixture
 def merged(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each forked half was merged (True) or written again by the parent."""
@@ -140,15 +147,13 @@ def test_a_stuck_child_is_killed_and_the_parent_writes_it_all(
     tmp_path: Path, merged: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def stuck(*_args: object) -> None:
-        time.sleep(60)
+        threading.Event().wait()  # forever: only the parent's deadline ends this child
 
     monkeypatch.setattr(parallel, "_write_half", stuck)
     monkeypatch.setattr(parallel, "GRACE_SECONDS", 0.5)
     document = _document(tmp_path)
     _write(document, tmp_path / "alone.docx", fork=False)
-    started = time.monotonic()
-    _write(document, tmp_path / "forked.docx", fork=True)
-    assert time.monotonic() - started < 20
+    _write(document, tmp_path / "forked.docx", fork=True)  # returns: the child was killed
     assert merged == [False]
     assert _parts(tmp_path / "forked.docx") == _parts(tmp_path / "alone.docx")
 
