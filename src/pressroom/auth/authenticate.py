@@ -3,7 +3,8 @@
 Order: the ``Authorization`` header (Bearer token or Basic), then the ``os_username`` /
 ``os_password`` URL parameters, then the session cookie; none of them means anonymous.
 Wrong credentials are a 401 (never silently anonymous); every failure counts towards the
-login throttle of the username and the client address.
+login throttle (``throttle.py``). A valid token, or a password the cache remembers, is
+never throttled; every successful password login is audited, cached or not.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ class Authenticator:
         with self.db.read() as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is not None and _remembered(user, self.cache.get(username, password)):
+                self._succeeded(username, method, address, cached=True)
                 return Identity.of(user, method)
             check_throttle(session, username, address, self.now)
             password_hash = user.password_hash if user else None
@@ -122,8 +124,9 @@ class Authenticator:
 
     def by_token(self, raw: str, address: str) -> Identity:
         with self.db.read() as session:
-            check_throttle(session, None, address, self.now)
             found = find_token(session, raw, self.now)
+            if found is None:
+                check_throttle(session, None, address, self.now)
         if found is None:
             self._failed(None, "token", address)
             raise NotAuthenticated(
@@ -150,9 +153,9 @@ class Authenticator:
             return Identity(session_key=key, method="session")
         return Identity.of(user, "session") if user is not None else ANONYMOUS
 
-    def _succeeded(self, username: str, method: str, address: str) -> None:
+    def _succeeded(self, username: str, method: str, address: str, cached: bool = False) -> None:
         with self.db.write() as session:
-            clear_failures(session, username)
+            clear_failures(session, username, address)
             record_event(
                 session,
                 "login.success",
@@ -160,6 +163,7 @@ class Authenticator:
                 actor=username,
                 method=method,
                 address=address,
+                detail={"cached": True} if cached else None,
             )
 
     def _failed(self, username: str | None, method: str, address: str) -> None:
