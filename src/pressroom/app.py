@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 from fastapi import FastAPI
@@ -59,6 +60,15 @@ ROUTERS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Intervals:
+    """Seconds between rounds of the background threads (tests make them long, to run
+    rounds themselves)."""
+
+    sweep: float
+    webhooks: float
+
+
 class Companion(Protocol):
     """Something that runs beside the API for as long as it serves (export workers)."""
 
@@ -73,13 +83,15 @@ def create_app(
     clock: Clock = utcnow,
     sweep_interval: float = 15.0,
     companions: Sequence[Companion] = (),
+    webhook_interval: float = 1.0,
 ) -> FastAPI:
     """The app for ``settings``; migrations and the bootstrap admin run at start-up.
     Export jobs go to the queue; workers (``pressroom worker``) render them."""
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
 
-    lifespan = _lifespan(settings, database, clock, sweep_interval, companions, db is None)
+    intervals = _Intervals(sweep=sweep_interval, webhooks=webhook_interval)
+    lifespan = _lifespan(settings, database, clock, intervals, companions, db is None)
     app = FastAPI(
         title="Pressroom",
         version=__version__,
@@ -109,7 +121,7 @@ def _lifespan(
     settings: Settings,
     database: Database,
     clock: Clock,
-    sweep_interval: float,
+    intervals: _Intervals,
     companions: Sequence[Companion],
     owns_database: bool,
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -118,8 +130,9 @@ def _lifespan(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         bootstrap(settings, database)
-        sweeper = Sweeper(settings, database, clock, interval=sweep_interval)
-        webhooks = WebhookDispatcher(database, WebhookPolicy(settings.webhook_allow), clock)
+        sweeper = Sweeper(settings, database, clock, interval=intervals.sweep)
+        policy = WebhookPolicy(settings.webhook_allow)
+        webhooks = WebhookDispatcher(database, policy, clock, interval=intervals.webhooks)
         app.state.webhooks = webhooks
         sweeper.start()
         webhooks.start()

@@ -103,7 +103,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def job_app(settings: Settings, db: Database, clock: FakeClock):  # type: ignore[no-untyped-def]
-    return create_app(settings, db, clock=clock, sweep_interval=3600)
+    return create_app(settings, db, clock=clock, sweep_interval=3600, webhook_interval=3600)
 
 
 @pytest.fixture
