@@ -28,7 +28,7 @@ from pressroom.api import (
     users,
 )
 from pressroom.api.errors import install_error_handlers
-from pressroom.api.limits import BodyLimitMiddleware
+from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
 from pressroom.api.text_guard import TextGuardMiddleware
 from pressroom.auth.cookies import NodeAffinityMiddleware
 from pressroom.auth.credential_cache import CredentialCache
@@ -111,6 +111,7 @@ def create_app(
         BodyLimitMiddleware,
         body_limit=settings.max_body_bytes,
         upload_limit=settings.max_upload_bytes,
+        upload_routes=UploadRoutes([route for r in ROUTERS for route in r.routes], app.openapi),
     )
     app.add_middleware(NodeAffinityMiddleware, node_id=settings.node_id)
     app.add_middleware(AccessLogMiddleware)
