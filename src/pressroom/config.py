@@ -51,6 +51,20 @@ class Settings(BaseSettings):
         description="Scheduling niceness of export workers: the API answers first under load",
     )
     max_queued_jobs: int = Field(default=200, ge=1, description="Beyond this: 429")
+    max_queued_jobs_per_user: int = Field(
+        default=20, ge=1, description="Waiting exports one user may have; beyond this: 429"
+    )
+    max_running_jobs_per_user: int = Field(
+        default=4, ge=1, description="Exports of one user rendering at once; more wait"
+    )
+    max_anonymous_jobs: int = Field(
+        default=3,
+        ge=0,
+        description="Unfinished exports per anonymous session and per client address",
+    )
+    anonymous_exports_per_minute: int = Field(
+        default=10, ge=0, description="Anonymous exports one client address may start a minute"
+    )
     max_pages_per_export: int = Field(default=5000, ge=1)
     max_export_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
     sync_timeout_seconds: float = Field(

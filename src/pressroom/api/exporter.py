@@ -24,7 +24,7 @@ from pydantic import (
     field_validator,
 )
 
-from pressroom.api.deps import DbDep, IdentityDep, SettingsDep
+from pressroom.api.deps import DbDep, IdentityDep, SettingsDep, client_address
 from pressroom.api.downloads import content_disposition
 from pressroom.api.errors import describe_validation, error_response, status_of_kind
 from pressroom.api.urls import origin
@@ -44,7 +44,7 @@ from pressroom.jobs.lifecycle import (
 )
 from pressroom.jobs.models import FINAL_STATES, ExportJob
 from pressroom.jobs.render import safe_title
-from pressroom.jobs.submission import check_exportable
+from pressroom.jobs.submission import check_exportable, check_job_caps
 
 WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
 WORD_ARTIFACTS = ARTIFACTS_PATHS["word"]
@@ -167,14 +167,18 @@ def _with_anonymous_session(identity: Identity, request: Request, response: Resp
 def _submit(request: Request, db: Any, identity: Identity, export: ExportRequest) -> ExportJob:
     settings = request.app.state.settings
     export.extra["baseUrl"] = origin(request)
+    clock = request.app.state.clock
+    address = client_address(request)
     with db.write() as session:
         check_exportable(session, settings, identity, export)
+        check_job_caps(session, settings, identity, address, clock())
         job = submit_job(
             session,
             identity,
             export,
             max_queued=settings.max_queued_jobs,
-            clock=request.app.state.clock,
+            clock=clock,
+            address=address,
         )
     request.app.state.queue.enqueue(job.id)
     return job

@@ -58,6 +58,7 @@ def submit_job(
     *,
     max_queued: int,
     clock: Clock,
+    address: str = "",
 ) -> ExportJob:
     """A queued job row; the caller enqueues its id once the row is committed."""
     queued = session.scalar(
@@ -75,6 +76,7 @@ def submit_job(
         parameters=request.parameters_json(),
         owner_user_id=identity.user_id,
         owner_session=None if identity.user_id else identity.session_key,
+        owner_address=address[:64] or None,
         synchronous=request.synchronous,
         webhook_url=request.webhook_url,
         webhook_state="pending" if request.webhook_url else None,

@@ -22,6 +22,8 @@ class ExportJob(Base):
         Index("ix_export_jobs_state", "state", "created_at"),
         Index("ix_export_jobs_finished", "finished_at"),
         Index("ix_export_jobs_webhook", "webhook_state", "webhook_next_at"),
+        Index("ix_export_jobs_owner_user", "owner_user_id", "state"),
+        Index("ix_export_jobs_owner_address", "owner_address", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
@@ -33,6 +35,8 @@ class ExportJob(Base):
     parameters: Mapped[str] = mapped_column(Text, default="{}")
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     owner_session: Mapped[str | None] = mapped_column(String(128))
+    # The client address that submitted the job, for the per-owner caps of anonymous users.
+    owner_address: Mapped[str | None] = mapped_column(String(64))
     synchronous: Mapped[bool] = mapped_column(Boolean, default=False)
     step: Mapped[int] = mapped_column(Integer, default=0)
     total_steps: Mapped[int] = mapped_column(Integer, default=3)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.exceptions import RetryTask
 
 from pressroom.config import Settings
 
@@ -30,11 +31,18 @@ def make_huey(settings: Settings) -> Huey:
 
 
 class ExportQueue:
-    """Enqueues job ids; in a worker, runs them with ``run_job``."""
+    """Enqueues job ids; in a worker, runs them with ``run_job``, which answers None when
+    done, or the seconds after which to try again (the task goes to Huey's schedule)."""
 
-    def __init__(self, settings: Settings, run_job: Callable[[str], None]) -> None:
+    def __init__(self, settings: Settings, run_job: Callable[[str], float | None]) -> None:
         self.huey = make_huey(settings)
-        self._task = self.huey.task(name=EXPORT_TASK, retries=0)(run_job)
+
+        def export(job_id: str) -> None:
+            delay = run_job(job_id)
+            if delay is not None:
+                raise RetryTask(delay=delay)
+
+        self._task = self.huey.task(name=EXPORT_TASK, retries=0)(export)
 
     def enqueue(self, job_id: str) -> None:
         self._task(job_id)

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
+from pressroom.auth.models import User
 from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
 from pressroom.db import Database
@@ -24,6 +26,14 @@ from pressroom.jobs.progress import Checkpoint, Heartbeat, JobCancelled
 log = logging.getLogger("pressroom.jobs")
 
 TOTAL_STEPS = 3  # 1 collect pages and attachments, 2 render, 3 write the file
+DEFER_SECONDS = 2.0
+
+
+class _Deferred:
+    """The claim's answer when the job must wait for one of its owner's exports to end."""
+
+
+DEFERRED = _Deferred()
 
 
 @dataclass(slots=True)
@@ -57,10 +67,15 @@ class JobRunner:
         self.clock = clock
         self.heartbeat_interval = heartbeat_interval
 
-    def __call__(self, job_id: str) -> None:
+    def __call__(self, job_id: str) -> float | None:
+        """Run the job; answers the seconds to wait before trying again when its owner
+        already has ``max_running_jobs_per_user`` exports rendering (it stays queued)."""
         job = self._claim(job_id)
+        if isinstance(job, _Deferred):
+            log.info("job deferred job=%s (its owner's running exports are at the cap)", job_id)
+            return DEFER_SECONDS
         if job is None:
-            return
+            return None
         log.info("job state=running job=%s page=%s scope=%s", job.id, job.page_id, job.scope)
         folder = export_dir(self.settings.exports_dir, job.id)
         folder.mkdir(parents=True, exist_ok=True)
@@ -79,12 +94,23 @@ class JobRunner:
             self._fail(
                 job, "The export failed because of an internal error; see the server log.", folder
             )
+        return None
 
-    def _claim(self, job_id: str) -> ExportJob | None:
-        """queued → running, atomically; None when the job is gone or no longer queued."""
+    def _claim(self, job_id: str) -> ExportJob | _Deferred | None:
+        """queued → running, atomically; None when the job is gone or no longer queued,
+        ``DEFERRED`` when its owner has as many running exports as allowed."""
         now = self.clock()
         worker = f"{socket.gethostname()}:{os.getpid()}"
         with self.db.write() as session:
+            found = session.execute(
+                select(ExportJob.owner_user_id, ExportJob.state).where(ExportJob.id == job_id)
+            ).one_or_none()
+            if found is None or found.state != "queued":
+                return None
+            if found.owner_user_id is not None and self._at_running_cap(
+                session, found.owner_user_id
+            ):
+                return DEFERRED
             claimed = session.execute(
                 update(ExportJob)
                 .where(ExportJob.id == job_id, ExportJob.state == "queued")
@@ -101,6 +127,17 @@ class JobRunner:
             if not claimed:
                 return None
             return session.get(ExportJob, job_id)
+
+    def _at_running_cap(self, session: Session, owner: int) -> bool:
+        # The owner's row is locked (PostgreSQL; SQLite writers are serial anyway) so that
+        # two workers cannot both take the last free slot.
+        session.execute(select(User.id).where(User.id == owner).with_for_update())
+        running = session.scalar(
+            select(func.count())
+            .select_from(ExportJob)
+            .where(ExportJob.owner_user_id == owner, ExportJob.state == "running")
+        )
+        return (running or 0) >= self.settings.max_running_jobs_per_user
 
     def _complete(self, job: ExportJob, result: RenderedExport, folder: Path) -> None:
         with self.db.write() as session:
