@@ -46,7 +46,15 @@ def serve(
         seed_demo(settings, db)
     app = create_app(settings, db, companions=[EmbeddedWorkers(settings.workers)])
     typer.echo(f"Pressroom on http://{settings.host}:{settings.port} (home: {settings.home})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    # log_config=None: Uvicorn's records reach the escaping formatter of configure_logging.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        log_config=None,
+    )
 
 
 @cli.command()

@@ -1,19 +1,58 @@
-"""Structured logging: one ``key=value`` line per event, never a secret."""
+"""Structured logging: one ``key=value`` line per event, never a secret.
+
+Logged values come from clients (usernames, paths, URLs), so control characters in them
+are escaped in one place, the formatter: a newline in a username cannot forge a line.
+"""
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
 import time
+from typing import TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("pressroom.access")
 
+LINE_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Traceback lines follow their record indented, so no line of them can pass for a record.
+CONTINUATION = "  | "
 
-def configure_logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", force=True
-    )
+
+def escape_control(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``…)."""
+    return CONTROL.sub(lambda found: _escape(found.group()), text)
+
+
+def _escape(char: str) -> str:
+    if char in NAMED:
+        return NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+class EscapingFormatter(logging.Formatter):
+    """Formats each record as one line whatever its values hold; an exception's
+    traceback follows on indented lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        safe = copy.copy(record)
+        safe.msg, safe.args = escape_control(record.getMessage()), None
+        first, *rest = super().format(safe).split("\n")
+        return "\n".join([first, *(CONTINUATION + escape_control(line) for line in rest)])
+
+
+def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
+    """Every record of the process (Pressroom's, Uvicorn's, libraries') goes through one
+    ``EscapingFormatter`` on standard error, or ``stream``."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(EscapingFormatter(LINE_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 class AccessLogMiddleware:
