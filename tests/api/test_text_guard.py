@@ -84,3 +84,22 @@ def test_nul_in_a_form_field_is_400(client: TestClient) -> None:
         "/login", data={"os_username": "ad\x00min", "os_password": "x", "atl_token": "x"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    [
+        "application/vnd.api+json",
+        "application/merge-patch+json; charset=utf-8",
+        "Application/JSON; charset=UTF-8",
+        "application/json;charset=utf-8",
+    ],
+)
+def test_every_json_media_type_is_guarded(client: TestClient, media_type: str) -> None:
+    """FastAPI parses ``application/*+json`` bodies as JSON, so the guard reads them too."""
+    create_space(client)
+    body = json.dumps(_page("Bad\x00title")).encode()
+    response = client.post("/rest/api/content", content=body, headers={"Content-Type": media_type})
+    assert response.status_code == 400, response.text
+    assert response.json()["message"].startswith("'title' contains a NUL character")
+    assert client.get("/rest/api/content", params={"spaceKey": "DOC"}).json()["size"] == 0

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pressroom.api.errors import error_response
 
-CHECKED_BODIES = ("application/json", "application/x-www-form-urlencoded")
+FORM = "application/x-www-form-urlencoded"
 # A JSON text can only smuggle NUL or a surrogate in through an escape or a
 # non-UTF-8 encoding (UTF-16/32 bodies are full of zero bytes).
 SUSPECT_JSON = (b"\\u0000", b"\\ud", b"\\uD", b"\x00")
@@ -33,7 +33,7 @@ class TextGuardMiddleware:
             return
         where = _unstorable_in_url(scope)
         content_type = _content_type(scope)
-        if where is None and content_type in CHECKED_BODIES:
+        if where is None and (is_json(content_type) or content_type == FORM):
             body = await _read_body(receive)
             where = _unstorable_in_body(content_type, body)
             receive = _replay(body, receive)
@@ -45,9 +45,16 @@ class TextGuardMiddleware:
 
 
 def _content_type(scope: Scope) -> str:
+    """The media type without its parameters (``; charset=…``), lower case."""
     headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
     value = headers.get(b"content-type", b"").decode("latin-1")
     return value.split(";", 1)[0].strip().lower()
+
+
+def is_json(media_type: str) -> bool:
+    """``application/json`` and every ``application/…+json``: FastAPI parses them all."""
+    kind, _, subtype = media_type.partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
 def _unstorable_in_url(scope: Scope) -> str | None:
@@ -60,7 +67,7 @@ def _unstorable_in_url(scope: Scope) -> str | None:
 
 
 def _unstorable_in_body(content_type: str, body: bytes) -> str | None:
-    if content_type == "application/json":
+    if is_json(content_type):
         if not any(marker in body for marker in SUSPECT_JSON):
             return None
         try:
