@@ -29,6 +29,7 @@ from pressroom.api import (
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
+from pressroom.api.security_headers import SecurityHeadersMiddleware
 from pressroom.api.text_guard import TextGuardMiddleware
 from pressroom.auth.cookies import NodeAffinityMiddleware
 from pressroom.auth.credential_cache import CredentialCache
@@ -114,6 +115,7 @@ def create_app(
         upload_routes=UploadRoutes([route for r in ROUTERS for route in r.routes], app.openapi),
     )
     app.add_middleware(NodeAffinityMiddleware, node_id=settings.node_id)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
     return app
 

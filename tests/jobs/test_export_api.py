@@ -359,3 +359,30 @@ def test_jobs_running_past_the_timeout_are_stopped(
     status = job_client.get(f"{WORD_BASE}/exports/{job_id}/status").json()
     assert status["status"] == "error"
     assert "took longer than" in status["message"]
+
+
+def test_files_and_private_answers_are_never_cached(
+    job_app,  # type: ignore[no-untyped-def]
+    job_client: TestClient,
+    start_workers: Callable[[], ThreadWorkers],
+) -> None:
+    """Export downloads, export-sync answers (also anonymous ones, which carry no
+    credentials yet) and template downloads say ``Cache-Control: private, no-store``."""
+    start_workers()
+    create_space(job_client, "PUB", anonymousAccess=True)
+    page = create_page(job_client, "Cached?", space="PUB")
+    job_id = _start(job_client, page["id"])
+    done = wait_for_status(job_client, job_id, finished)
+    download = job_client.get(done["downloadUrl"].split("testserver", 1)[1])
+    assert download.status_code == 200
+    assert download.headers["cache-control"] == "private, no-store"
+    sync = TestClient(job_app).get(
+        f"{WORD_BASE}/export-sync", params={"templateId": DEFAULT_TEMPLATE, "pageId": page["id"]}
+    )
+    assert sync.status_code == 200, sync.text
+    assert sync.headers["cache-control"] == "private, no-store"
+    template = job_client.get(
+        f"/plugins/servlet/scroll-office/api/templates/{DEFAULT_TEMPLATE}/download"
+    )
+    assert template.status_code == 200
+    assert template.headers["cache-control"] == "private, no-store"
