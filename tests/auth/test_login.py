@@ -134,6 +134,19 @@ def test_cross_site_writes_with_the_cookie_are_refused(make_client: MakeClient) 
     assert same.status_code == 200, same.text
 
 
+def test_cookie_writes_from_an_opaque_origin_are_refused(
+    client: TestClient, make_client: MakeClient
+) -> None:
+    """Sandboxed frames and data: URLs send ``Origin: null``: not our pages."""
+    browser = make_client()
+    login(browser, *ALICE)
+    body = {"key": "NULL", "name": "From nowhere"}
+    opaque = browser.post("/rest/api/space", json=body, headers={"Origin": "null"})
+    assert opaque.status_code == 403
+    assert "Cross-site" in opaque.json()["message"]
+    assert client.get("/rest/api/space/NULL").status_code == 404
+
+
 def test_every_response_has_the_node_cookie(make_client: MakeClient) -> None:
     caller = make_client()
     for response in (caller.get("/status"), caller.get(SPACE), caller.get("/login")):

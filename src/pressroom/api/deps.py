@@ -68,11 +68,12 @@ def get_identity(request: Request, db: Annotated[Database, Depends(get_db)]) -> 
 
 def _refuse_cross_site(request: Request) -> None:
     """A cookie-authenticated change must come from our own pages (SameSite=Lax already
-    keeps the cookie off most cross-site requests; this closes the rest)."""
+    keeps the cookie off most cross-site requests; this closes the rest). ``Origin: null``
+    (sandboxed frames, data: URLs, some redirects) is an origin that is not ours."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     sent = request.headers.get("origin")
-    if sent and sent != "null" and sent.rstrip("/") != origin(request):
+    if sent is not None and sent.rstrip("/") != origin(request):
         raise PermissionDenied("Cross-site requests may not use the session cookie.")
 
 
