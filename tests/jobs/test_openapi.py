@@ -82,8 +82,10 @@ def test_schemathesis_finds_no_server_errors(
                 "40",
                 "--max-time",
                 "120",
+                # One worker: with two threads, hypothesis on CPython 3.11 sometimes dies with
+                # "AST constructor recursion depth mismatch" (an interpreter race, gh-106905).
                 "--workers",
-                "2",
+                "1",
                 "--phases",
                 "examples,coverage,fuzzing",
                 "--suppress-health-check",
