@@ -73,11 +73,17 @@ def _admin_execute(url: URL, statement: str) -> None:
 
 @pytest.fixture
 def database_url(_migrated_template: str, tmp_path: Path) -> str:
+    return fresh_database_url(_migrated_template, tmp_path)
+
+
+def fresh_database_url(template: str, folder: Path) -> str:
+    """An empty migrated database: a copy of the SQLite template in ``folder``, or the
+    run's PostgreSQL database emptied."""
     if PG_URL:
-        _truncate_all(_migrated_template)
-        return _migrated_template
-    target = tmp_path / "pressroom.db"
-    shutil.copyfile(_migrated_template, target)
+        _truncate_all(template)
+        return template
+    target = folder / "pressroom.db"
+    shutil.copyfile(template, target)
     return f"sqlite:///{target}"
 
 
@@ -91,8 +97,12 @@ def _truncate_all(url: str) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path / "home")
+
+
+def make_settings(database_url: str, home: Path) -> Settings:
     return Settings(
-        home=tmp_path / "home",
+        home=home,
         database_url=database_url,
         admin_password=ADMIN[1],
         node_id="test-node",

@@ -57,12 +57,13 @@ def writer(app: Any, db: Database) -> TestClient:
     return client
 
 
-def grant_view(db: Database, key: str, username: str) -> None:
+def grant(db: Database, key: str, username: str, *permissions: str) -> None:
     with db.write() as session:
         space = session.query(Space).filter_by(key=key).one()
-        space.permissions.append(
-            SpacePermission(subject_type="user", subject_name=username, permission="view")
-        )
+        space.permissions += [
+            SpacePermission(subject_type="user", subject_name=username, permission=permission)
+            for permission in permissions
+        ]
 
 
 def test_upload_answers_template_information(client: TestClient) -> None:
@@ -197,10 +198,14 @@ def test_plain_users_manage_space_templates_only(
     client: TestClient, writer: TestClient, db: Database
 ) -> None:
     create_space(client, "DOC")
-    grant_view(db, "DOC", "writer")
+    grant(db, "DOC", "writer", "view")
     refused = post_template(writer)
     assert refused.status_code == 403
     assert "administrators" in refused.json()["message"]
+    viewer = post_template(writer, spaceKey="DOC")
+    assert viewer.status_code == 403
+    assert "'admin' permission on space DOC" in viewer.json()["message"]
+    grant(db, "DOC", "writer", "admin")
     own = post_template(writer, spaceKey="DOC")
     assert own.status_code == 201, own.text
     assert own.json()["creator"] == "writer"

@@ -100,13 +100,15 @@ def add_user(db: Database, username: str, *, admin: bool = False) -> Identity:
         return Identity.of(user)
 
 
-def add_space(db: Database, key: str, *viewers: str) -> None:
+def add_space(db: Database, key: str, *admins: str) -> None:
+    """A space whose ``admins`` may view it and manage its templates."""
     with db.write() as session:
         space = Space(key=key, name=f"{key} space")
-        for viewer in viewers:
-            space.permissions.append(
-                SpacePermission(subject_type="user", subject_name=viewer, permission="view")
-            )
+        for name in admins:
+            space.permissions += [
+                SpacePermission(subject_type="user", subject_name=name, permission=grant)
+                for grant in ("view", "admin")
+            ]
         session.add(space)
 
 

@@ -22,6 +22,7 @@ from pressroom.content.attachments import (
     IncomingFile,
     StoredFile,
     add_attachment,
+    check_may_attach,
     find_attachment_file,
     receive_file,
     save_attachment,
@@ -83,8 +84,11 @@ class AttachmentForm:
 
 
 @asynccontextmanager
-async def attachment_form(request: Request, identity: Identity) -> AsyncIterator[AttachmentForm]:
-    """The parsed upload; its spooled files are closed on exit."""
+async def attachment_form(
+    request: Request, db: Database, identity: Identity, content_id: int
+) -> AsyncIterator[AttachmentForm]:
+    """The parsed upload for the page or attachment ``content_id``, once the caller is
+    known to hold the 'attach' grant; its spooled files are closed on exit."""
     require_xsrf_token(request)
     if identity.anonymous:
         raise NotAuthenticated("Log in to add or change attachments.")
@@ -92,10 +96,16 @@ async def attachment_form(request: Request, identity: Identity) -> AsyncIterator
         raise UnsupportedMediaType(
             "Send attachments as multipart/form-data with the file in a part named 'file'."
         )
+    await run_in_threadpool(_check_may_attach, db, identity, content_id)
     async with request.form(
         max_files=MAX_FILES, max_fields=MAX_FILES + 10, max_part_size=MAX_TEXT_FIELD_BYTES
     ) as form:
         yield _parsed(form)
+
+
+def _check_may_attach(db: Database, identity: Identity, content_id: int) -> None:
+    with db.read() as session:
+        check_may_attach(session, identity, content_id)
 
 
 def _parsed(form: FormData) -> AttachmentForm:
@@ -153,10 +163,15 @@ def _save_all(
 
 
 async def _upload(
-    request: Request, db: Database, identity: Identity, base: str, save_one: SaveOne
+    request: Request,
+    db: Database,
+    identity: Identity,
+    base: str,
+    container_id: int,
+    save_one: SaveOne,
 ) -> list[dict[str, Any]]:
     settings: Settings = request.app.state.settings
-    async with attachment_form(request, identity) as form:
+    async with attachment_form(request, db, identity, container_id) as form:
         return await run_in_threadpool(_save_all, db, settings, base, form, save_one)
 
 
@@ -184,7 +199,7 @@ async def create_attachments(
             session, identity, settings, content_id, incoming, comment or "", minor
         )
 
-    results = await _upload(request, db, identity, base, save_one)
+    results = await _upload(request, db, identity, base, content_id, save_one)
     return list_json(results, 0, len(results), base, None)
 
 
@@ -204,7 +219,7 @@ async def create_or_update_attachments(
     ) -> Content:
         return save_attachment(session, identity, settings, content_id, incoming, comment, minor)
 
-    results = await _upload(request, db, identity, base, save_one)
+    results = await _upload(request, db, identity, base, content_id, save_one)
     return list_json(results, 0, len(results), base, None)
 
 
@@ -255,7 +270,7 @@ async def _new_version(
             container_id=container_id,
         )
 
-    async with attachment_form(request, identity) as form:
+    async with attachment_form(request, db, identity, attachment_id) as form:
         if len(form.files) != 1:
             raise InvalidInput("Send exactly one 'file' part: the new version's bytes.")
         results = await run_in_threadpool(_save_all, db, settings, base, form, save_one)

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pressroom.api.confluence_json import (
@@ -25,6 +24,7 @@ from pressroom.content.documents import (
     ContentQuery,
     DocumentChange,
     ancestors_of,
+    children_of,
     create_document,
     delete_document,
     get_content,
@@ -106,24 +106,12 @@ def relations_for(session: Session, content: Content, expand: frozenset[str]) ->
     if "ancestors" in expand:
         related.ancestors = ancestors_of(session, content)
     if "children.page" in expand:
-        related.child_pages = _children(session, content.id, "page", 0, 200)
+        related.child_pages = children_of(session, content.id, "page", 0, 200)
     if "children.attachment" in expand:
-        related.child_attachments = _children(session, content.id, "attachment", 0, 200)
+        related.child_attachments = children_of(session, content.id, "attachment", 0, 200)
     if expand & {"metadata", "metadata.labels"}:
         related.labels = list(content.labels)
     return related
-
-
-def _children(
-    session: Session, parent_id: int, kind: str, start: int, limit: int, title: str | None = None
-) -> list[Content]:
-    statement = select(Content).where(
-        Content.parent_id == parent_id, Content.type == kind, Content.status == "current"
-    )
-    if title is not None:
-        statement = statement.where(Content.title == title)
-    statement = statement.order_by(Content.position, Content.id).offset(start).limit(limit)
-    return list(session.scalars(statement))
 
 
 def _content_response(
@@ -293,13 +281,13 @@ def get_child(
         data: dict[str, Any] = {"_links": {"base": base, "context": ""}}
         for kind in ("page", "attachment"):
             if f"{kind}" in expansions or f"children.{kind}" in expansions or not expansions:
-                items = _children(session, content.id, kind, 0, 25)
+                items = children_of(session, content.id, kind, 0, 25)
                 data[kind] = list_json([content_json(c, base) for c in items], 0, 25, base, None)
         return data
 
 
 @router.get("/{content_id:int}/child/{child_type}")
-def get_children(
+def getchildren_of(
     content_id: int,
     child_type: Literal["page", "attachment"],
     db: DbDep,
@@ -312,7 +300,9 @@ def get_children(
     expansions = parse_expand(expand)
     with db.read() as session:
         content = get_content(session, identity, content_id)
-        items = _children(session, content.id, child_type, paging.start, paging.limit + 1, filename)
+        items = children_of(
+            session, content.id, child_type, paging.start, paging.limit + 1, filename
+        )
         more = len(items) > paging.limit
         results = [_content_response(session, c, base, expansions) for c in items[: paging.limit]]
     path = f"/rest/api/content/{content_id}/child/{child_type}" if more else None

@@ -1,4 +1,4 @@
-"""``/rest/pressroom/1/space/{key}/permissions``: who may view and export a space."""
+"""``/rest/pressroom/1/space/{key}/permissions``: who may do what in a space."""
 
 from __future__ import annotations
 
@@ -6,18 +6,15 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from pressroom.api.deps import AddressDep, AdminDep, ClockDep, DbDep
+from pressroom.api.deps import AddressDep, ClockDep, DbDep, UserDep
 from pressroom.auth.audit import record_event
-from pressroom.auth.space_grants import SpaceGrants, read_grants, replace_grants
-from pressroom.content.models import Space
-from pressroom.errors import NotFound
+from pressroom.auth.space_grants import PERMISSIONS, SpaceGrants, read_grants, replace_grants
+from pressroom.content.spaces import administered_space
 
 router = APIRouter(prefix="/rest/pressroom/1/space", tags=["administration"])
 
-Permission = Literal["view", "export"]
+Permission = Literal["view", "edit", "attach", "delete", "export", "admin"]
 
 
 class GrantsBody(BaseModel):
@@ -25,7 +22,7 @@ class GrantsBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    anonymous: list[Permission] = Field(default_factory=list, max_length=2)
+    anonymous: list[Permission] = Field(default_factory=list, max_length=len(PERMISSIONS))
     users: dict[str, list[Permission]] = Field(default_factory=dict, max_length=10_000)
     groups: dict[str, list[Permission]] = Field(default_factory=dict, max_length=10_000)
 
@@ -34,17 +31,12 @@ def grants_json(grants: SpaceGrants) -> dict[str, Any]:
     return {"anonymous": grants.anonymous, "users": grants.users, "groups": grants.groups}
 
 
-def _space(session: Session, key: str) -> Space:
-    space = session.scalar(select(Space).where(Space.key == key))
-    if space is None:
-        raise NotFound(f"No space with key {key} exists.")
-    return space
-
-
 @router.get("/{space_key}/permissions")
-def get_permissions(space_key: str, db: DbDep, _admin: AdminDep) -> dict[str, Any]:
+def get_permissions(space_key: str, db: DbDep, identity: UserDep) -> dict[str, Any]:
+    """The space's grants; for its space administrators and site administrators."""
     with db.read() as session:
-        return grants_json(read_grants(session, _space(session, space_key).id))
+        space = administered_space(session, identity, space_key)
+        return grants_json(read_grants(session, space.id))
 
 
 @router.put("/{space_key}/permissions")
@@ -52,7 +44,7 @@ def put_permissions(
     space_key: str,
     body: GrantsBody,
     db: DbDep,
-    admin: AdminDep,
+    identity: UserDep,
     clock: ClockDep,
     address: AddressDep,
 ) -> dict[str, Any]:
@@ -62,7 +54,7 @@ def put_permissions(
         groups={name: list(perms) for name, perms in body.groups.items()},
     )
     with db.write() as session:
-        space = _space(session, space_key)
+        space = administered_space(session, identity, space_key)
         before = grants_json(read_grants(session, space.id))
         after = grants_json(replace_grants(session, space.id, wanted))
         if before != after:
@@ -70,9 +62,9 @@ def put_permissions(
                 session,
                 "space.permissions.change",
                 at=clock(),
-                actor=admin.username,
+                actor=identity.username,
                 subject=f"space:{space.key}",
-                method=admin.method,
+                method=identity.method,
                 address=address,
                 detail={"from": before, "to": after},
             )

@@ -1,4 +1,4 @@
-"""Who is asking, and which spaces that caller may view and export."""
+"""Who is asking, and what that caller may do in which space."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from pressroom.auth.models import Group, SpacePermission, User, group_members
+from pressroom.auth.space_grants import PERMISSIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +74,29 @@ def visible_space_ids(session: Session, identity: Identity) -> set[int] | None:
     return _granted(session, identity, "view")
 
 
+def exportable_space_ids(session: Session, identity: Identity) -> set[int] | None:
+    """Ids of the spaces the caller may view and export; None means every space."""
+    if identity.is_admin:
+        return None
+    return _granted(session, identity, "view") & _granted(session, identity, "export")
+
+
+def space_grants_of(session: Session, identity: Identity, space_id: int) -> frozenset[str]:
+    """What the caller may do in the space. A grant without ``view`` means nothing (as in
+    Confluence), so the answer is empty unless it holds ``view``; administrators hold all."""
+    if identity.is_admin:
+        return frozenset(PERMISSIONS)
+    statement = select(SpacePermission.permission).where(
+        SpacePermission.space_id == space_id, _subjects(identity)
+    )
+    granted = frozenset(session.scalars(statement))
+    return granted if "view" in granted else frozenset()
+
+
 def can_view_space(session: Session, identity: Identity, space_id: int) -> bool:
-    visible = visible_space_ids(session, identity)
-    return visible is None or space_id in visible
+    return "view" in space_grants_of(session, identity, space_id)
 
 
 def can_export_space(session: Session, identity: Identity, space_id: int) -> bool:
     """Export needs both grants: view and export (administrators may do anything)."""
-    if identity.is_admin:
-        return True
-    statement = select(SpacePermission.permission).where(
-        SpacePermission.space_id == space_id, _subjects(identity)
-    )
-    granted = set(session.scalars(statement))
-    return {"view", "export"} <= granted
+    return "export" in space_grants_of(session, identity, space_id)

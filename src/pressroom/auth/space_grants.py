@@ -1,5 +1,12 @@
 """A space's permissions as one document:
-``{"anonymous": [...], "users": {name: [...]}, "groups": {name: [...]}}``."""
+``{"anonymous": [...], "users": {name: [...]}, "groups": {name: [...]}}``.
+
+The grants, as Confluence has them: ``view``; ``edit`` (create and update pages and blog
+posts, labels); ``attach`` (add and replace attachments); ``delete`` (trash, restore and
+purge pages, blog posts and attachments); ``export``; ``admin`` (the space's permissions
+and templates). Every grant needs ``view`` to mean anything (see
+``pressroom.auth.identity.space_grants_of``); anonymous users may hold only ``view`` and
+``export``."""
 
 from __future__ import annotations
 
@@ -11,7 +18,8 @@ from sqlalchemy.orm import Session
 from pressroom.auth.models import Group, SpacePermission, User
 from pressroom.errors import InvalidInput
 
-PERMISSIONS = ("view", "export")
+PERMISSIONS = ("view", "edit", "attach", "delete", "export", "admin")
+ANONYMOUS_PERMISSIONS = ("view", "export")
 
 
 @dataclass(slots=True)
@@ -73,7 +81,14 @@ def replace_grants(session: Session, space_id: int, grants: SpaceGrants) -> Spac
 def _check(session: Session, grants: SpaceGrants) -> None:
     unknown = {p for _, _, p in grants.rows()} - set(PERMISSIONS)
     if unknown:
-        raise InvalidInput(f"Unknown permission {sorted(unknown)[0]!r}; use 'view' or 'export'.")
+        names = ", ".join(repr(p) for p in PERMISSIONS)
+        raise InvalidInput(f"Unknown permission {sorted(unknown)[0]!r}; use {names}.")
+    refused = sorted(set(grants.anonymous) - set(ANONYMOUS_PERMISSIONS), key=PERMISSIONS.index)
+    if refused:
+        raise InvalidInput(
+            f"Anonymous users may only be granted 'view' and 'export', not {refused[0]!r}: "
+            "grant it to users or groups instead."
+        )
     if grants.users:
         known = set(session.scalars(select(User.username).where(User.username.in_(grants.users))))
         missing = sorted(set(grants.users) - known)

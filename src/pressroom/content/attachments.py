@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from pressroom.auth.identity import Identity
+from pressroom.auth.space_access import require_grant
 from pressroom.clock import utcnow
 from pressroom.config import Settings
 from pressroom.content.documents import get_content
@@ -313,10 +314,22 @@ def remove_files_on_commit(session: Session, settings: Settings, content_id: int
     doomed.extend(settings.attachments_dir / str(int(i)) for i in attachment_ids)
 
 
-def _container(session: Session, identity: Identity, container_id: int) -> Content:
+def check_may_attach(session: Session, identity: Identity, content_id: int) -> None:
+    """Refuse, before an upload is read, a caller who may not add or replace attachments
+    of ``content_id`` (a page, blog post or attachment); the save checks again."""
+    _attachable(session, identity, content_id)
+
+
+def _attachable(session: Session, identity: Identity, content_id: int) -> Content:
     if identity.anonymous:
         raise NotAuthenticated("Log in to add or change attachments.")
-    container = get_content(session, identity, container_id)
+    content = get_content(session, identity, content_id)
+    require_grant(session, identity, content.space, "attach", "add or replace attachments")
+    return content
+
+
+def _container(session: Session, identity: Identity, container_id: int) -> Content:
+    container = _attachable(session, identity, container_id)
     if container.type not in DOCUMENT_TYPES:
         raise InvalidInput("Attachments belong to pages and blog posts; give a page's id.")
     return container
@@ -325,9 +338,7 @@ def _container(session: Session, identity: Identity, container_id: int) -> Conte
 def _attachment(
     session: Session, identity: Identity, attachment_id: int, container_id: int | None
 ) -> Content:
-    if identity.anonymous:
-        raise NotAuthenticated("Log in to add or change attachments.")
-    attachment = get_content(session, identity, attachment_id)
+    attachment = _attachable(session, identity, attachment_id)
     if attachment.type != "attachment":
         raise InvalidInput(
             f"Content {attachment_id} is a {attachment.type}, not an attachment; "

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pressroom.auth.identity import Identity, visible_space_ids
+from pressroom.auth.space_access import CONTENT_NOUNS, require_grant
 from pressroom.clock import utcnow
 from pressroom.content.models import DOCUMENT_TYPES, Content, ContentVersion, Space
 from pressroom.content.spaces import find_space
@@ -63,6 +64,24 @@ def list_content(
     return list(rows), total
 
 
+def children_of(
+    session: Session,
+    parent_id: int,
+    kind: str,
+    start: int,
+    limit: int,
+    title: str | None = None,
+) -> list[Content]:
+    """Current children of one kind (page, attachment) in tree order; ``title`` picks one."""
+    statement = select(Content).where(
+        Content.parent_id == parent_id, Content.type == kind, Content.status == "current"
+    )
+    if title is not None:
+        statement = statement.where(Content.title == title)
+    statement = statement.order_by(Content.position, Content.id).offset(start).limit(limit)
+    return list(session.scalars(statement))
+
+
 def ancestors_of(session: Session, content: Content) -> list[Content]:
     """The chain of parents, root first."""
     chain: list[Content] = []
@@ -94,6 +113,7 @@ def create_document(
     title = _checked_title(title)
     check_storage(body)
     space = find_space(session, identity, space_key)
+    require_grant(session, identity, space, "edit", f"create {CONTENT_NOUNS[content_type]}")
     parent = _checked_parent(session, identity, space, content_type, parent_id)
     now = utcnow()
     content = Content(
@@ -145,6 +165,7 @@ def update_document(
     content = get_content(session, identity, content_id)
     if content.type not in DOCUMENT_TYPES:
         raise InvalidInput("Use the attachment data endpoint to update an attachment.")
+    require_grant(session, identity, content.space, "edit", f"edit {CONTENT_NOUNS[content.type]}")
     current = content.version
     if change.version_number != current + 1:
         raise Conflict(
@@ -202,6 +223,10 @@ def delete_document(
     if identity.anonymous:
         raise NotAuthenticated("Log in to delete content.")
     content = get_content(session, identity, content_id, status="trashed" if purge else "current")
+    action = "purge" if purge else "move to the trash"
+    require_grant(
+        session, identity, content.space, "delete", f"{action} {CONTENT_NOUNS[content.type]}"
+    )
     if purge:
         session.delete(content)
         session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pressroom.auth.identity import Identity
+from pressroom.auth.space_access import require_grant
 from pressroom.content.documents import get_content
 from pressroom.content.models import Label, content_labels
 from pressroom.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -87,6 +88,7 @@ def add_labels(
     if identity.anonymous:
         raise NotAuthenticated("Log in to add labels.")
     content = get_content(session, identity, content_id)
+    require_grant(session, identity, content.space, "edit", "add labels")
     for wanted in dict.fromkeys(labels):
         label = _label_row(session, wanted)
         _attach(session, content.id, label)
@@ -99,6 +101,7 @@ def remove_label(session: Session, identity: Identity, content_id: int, name: st
     if identity.anonymous:
         raise NotAuthenticated("Log in to remove labels.")
     content = get_content(session, identity, content_id)
+    require_grant(session, identity, content.space, "edit", "remove labels")
     prefix, _, bare = name.rpartition(":")
     bare = bare.strip().lower()
     condition = Label.name == bare

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from pressroom.auth.identity import Identity, visible_space_ids
 from pressroom.auth.models import SpacePermission
+from pressroom.auth.space_access import require_grant
+from pressroom.auth.space_grants import ANONYMOUS_PERMISSIONS, PERMISSIONS
 from pressroom.content.models import Space
 from pressroom.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
@@ -23,6 +25,15 @@ def find_space(session: Session, identity: Identity, key: str) -> Space:
         if identity.anonymous:
             raise NotAuthenticated("Log in to see this space, or ask for anonymous access to it.")
         raise NotFound(f"No space with key {key} exists or you may not view it.")
+    return space
+
+
+def administered_space(session: Session, identity: Identity, key: str) -> Space:
+    """The space with ``key``, if the caller holds its 'admin' grant (or is a site admin)."""
+    if identity.anonymous:
+        raise NotAuthenticated("Log in to see or change the permissions of a space.")
+    space = find_space(session, identity, key)
+    require_grant(session, identity, space, "admin", "see or change its permissions")
     return space
 
 
@@ -48,6 +59,8 @@ def create_space(
     description: str = "",
     anonymous_view: bool = False,
 ) -> Space:
+    """A new space; its creator gets every grant on it, anonymous users ``view`` and
+    ``export`` with ``anonymous_view``."""
     if identity.anonymous:
         raise NotAuthenticated("Log in to create a space.")
     if not SPACE_KEY.match(key):
@@ -57,16 +70,15 @@ def create_space(
     if session.scalar(select(Space.id).where(func.lower(Space.key) == key.lower())):
         raise Conflict(f"A space with key {key} already exists.")
     space = Space(key=key, name=name.strip(), description=description, creator_id=identity.user_id)
-    for permission in ("view", "export"):
-        space.permissions.append(
-            SpacePermission(
-                subject_type="user", subject_name=identity.username, permission=permission
-            )
-        )
-        if anonymous_view:
-            space.permissions.append(
-                SpacePermission(subject_type="anonymous", permission=permission)
-            )
+    space.permissions = [
+        SpacePermission(subject_type="user", subject_name=identity.username, permission=grant)
+        for grant in PERMISSIONS
+    ]
+    if anonymous_view:
+        space.permissions += [
+            SpacePermission(subject_type="anonymous", permission=grant)
+            for grant in ANONYMOUS_PERMISSIONS
+        ]
     session.add(space)
     session.flush()
     return space

@@ -27,6 +27,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pressroom.auth.identity import Identity, can_view_space, visible_space_ids
+from pressroom.auth.space_access import require_grant
 from pressroom.clock import utcnow
 from pressroom.config import Settings
 from pressroom.content.models import Space
@@ -384,24 +385,26 @@ class TemplateStore:
         self, session: Session, identity: Identity, template_id: str
     ) -> WordTemplate:
         template = self._visible_row(session, identity, template_id)
-        self._check_may_manage(identity, template.space)
+        _check_may_manage(session, identity, template.space)
         return template
 
     def _target_space(
         self, session: Session, identity: Identity, space_key: str | None
     ) -> Space | None:
         space = find_space(session, identity, space_key) if space_key else None
-        self._check_may_manage(identity, space)
+        _check_may_manage(session, identity, space)
         return space
 
-    @staticmethod
-    def _check_may_manage(identity: Identity, space: Space | None) -> None:
-        # Space templates: whoever may view the space (find_space checked that).
-        if space is None and not identity.is_admin:
-            raise PermissionDenied(
-                "Only administrators may upload, replace or delete global templates. "
-                "Send a spaceKey to manage the templates of a space."
-            )
+
+def _check_may_manage(session: Session, identity: Identity, space: Space | None) -> None:
+    """Space templates: the space's 'admin' grant; global templates: site administrators."""
+    if space is not None:
+        require_grant(session, identity, space, "admin", "manage its templates")
+    elif not identity.is_admin:
+        raise PermissionDenied(
+            "Only administrators may upload, replace or delete global templates. "
+            "Send a spaceKey to manage the templates of a space."
+        )
 
 
 def resolve_template(

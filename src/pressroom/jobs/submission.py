@@ -41,8 +41,8 @@ def check_exportable(
         raise InvalidInput("pageId must be the id of a page or blog post, not an attachment.")
     if not can_export_space(session, identity, content.space_id):
         raise PermissionDenied(
-            f"You may view space {content.space.key} but not export from it; ask a space "
-            "administrator for the export permission."
+            f"You need the 'export' permission on space {content.space.key} to export its "
+            "pages; ask a space administrator for it."
         )
     resolve_job_template(session, settings, identity, export.template_id)
     if export.webhook_url is not None:
