@@ -9,7 +9,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, create_engine, event
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -97,8 +99,55 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration, in one transaction.
+
+    On SQLite, a revision that sets ``SQLITE_FOREIGN_KEYS_OFF`` (one that rebuilds a table
+    others refer to) runs in a transaction of its own with foreign keys off, since SQLite
+    ignores that pragma inside a transaction, and must leave no broken reference behind.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+    with engine.connect() as connection:
+        for target, keys_off in _upgrade_steps(config, connection):
+            _upgrade(config, connection, target, keys_off)
+
+
+def _upgrade_steps(config: Config, connection: Connection) -> list[tuple[str, bool]]:
+    """The revisions to upgrade to in turn, and whether foreign keys are off for each."""
+    if connection.dialect.name != "sqlite":
+        return [("heads", False)]
+    with connection.begin():
+        current = MigrationContext.configure(connection).get_current_heads()
+    scripts = ScriptDirectory.from_config(config)
+    pending = list(scripts.iterate_revisions("heads", current[0] if current else "base"))
+    steps: list[tuple[str, bool]] = []
+    for script in reversed(pending):
+        keys_off = bool(getattr(script.module, "SQLITE_FOREIGN_KEYS_OFF", False))
+        if steps and not keys_off and not steps[-1][1]:
+            steps[-1] = (script.revision, False)
+        else:
+            steps.append((script.revision, keys_off))
+    return steps
+
+
+def _upgrade(config: Config, connection: Connection, target: str, keys_off: bool) -> None:
+    sqlite: Any = connection.connection.driver_connection
+    if keys_off:
+        sqlite.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+            if keys_off:
+                _check_foreign_keys(connection, target)
+    finally:
+        if keys_off:
+            sqlite.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection, revision: str) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(
+            f"Migration {revision} left {len(broken)} broken references, e.g. {tuple(broken[0])}; "
+            "nothing was changed."
+        )

@@ -98,6 +98,8 @@ class Content(Base):
         ),
         Index("ix_content_space_type", "space_id", "type", "status"),
         Index("ix_content_parent", "parent_id", "type", "position"),
+        # SQLite would reuse the id of a purged newest row (migration 0009).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
