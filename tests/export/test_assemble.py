@@ -28,6 +28,7 @@ from pressroom.export.ast import (
     ListBlock,
     PageBreak,
     Paragraph,
+    Placeholder,
     TableOfContents,
     Text,
 )
@@ -344,9 +345,11 @@ def test_include_of_a_blog_post() -> None:
     assert export(pages).blocks[1:] == [Paragraph([Text("news")])]
 
 
-def test_missing_include_warns() -> None:
+def test_missing_include_warns_and_leaves_a_placeholder() -> None:
     document = export([page("1", "Guide", include("Nope"))])
-    assert document.warnings == ["Guide: included page 'Nope' not found"]
+    missing = "included page 'Nope' not found, or not in a space you may export"
+    assert document.warnings == [f"Guide: {missing}"]
+    assert document.blocks[1:] == [Paragraph([Placeholder(f"[{missing}]")])]
 
 
 def test_page_included_twice_places_its_bookmarks_once() -> None:

@@ -53,6 +53,7 @@ from pressroom.export.ast import (
     PageBreak,
     PageTarget,
     Paragraph,
+    Placeholder,
     Styled,
     Table,
     TableOfContents,
@@ -365,8 +366,12 @@ class _Assembly:
             space, include.title, "blogpost"
         )
         if page is None:
-            self._report(context.page, [f"included {what} '{include.title}' not found"])
-            return []
+            # Pages in spaces the exporter may not view and export are missing too.
+            missing = (
+                f"included {what} '{include.title}' not found, or not in a space you may export"
+            )
+            self._report(context.page, [missing])
+            return [Paragraph([Placeholder(f"[{missing}]")])]
         if page.id in context.include_chain:
             self._report(context.page, [f"include of '{page.title}' loops back; left out"])
             return []

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pressroom.auth.identity import Identity, visible_space_ids
+from pressroom.auth.identity import Identity, exportable_space_ids
 from pressroom.content.models import DOCUMENT_TYPES, Content, Space
 from pressroom.errors import TooLarge
 from pressroom.export.assemble import ContentType, PageSource
@@ -18,15 +18,17 @@ from pressroom.ids import parse_content_id
 
 
 class DatabasePages:
-    """A PageLookup (see export/assemble.py) over one session, limited to what
-    ``identity`` may view. The export's own tree is loaded in a few queries up front;
-    pages outside it (links, includes) are loaded when asked for, then kept."""
+    """A PageLookup (see export/assemble.py) over one session, limited to the spaces
+    ``identity`` may view **and** export: pages anywhere else do not exist for the export,
+    so includes, ``$scroll.includepage`` and cross-space macros never show them. The
+    export's own tree is loaded in a few queries up front; pages outside it (links,
+    includes) are loaded when asked for, then kept."""
 
     def __init__(
         self, session: Session, identity: Identity, attachments_dir: Path, base_url: str
     ) -> None:
         self._session = session
-        self._visible = visible_space_ids(session, identity)
+        self._readable = exportable_space_ids(session, identity)
         self._attachments_dir = attachments_dir
         self._base_url = base_url.rstrip("/")
         self._pages: dict[int, PageSource | None] = {}
@@ -89,8 +91,8 @@ class DatabasePages:
             .options(selectinload(Content.labels))
             .order_by(Content.position, Content.id)
         )
-        if self._visible is not None:
-            statement = statement.where(Content.space_id.in_(self._visible))
+        if self._readable is not None:
+            statement = statement.where(Content.space_id.in_(self._readable))
         return list(self._session.scalars(statement))
 
     def _remember(self, rows: list[Content], children_known: bool = False) -> None:

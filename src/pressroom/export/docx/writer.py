@@ -232,8 +232,11 @@ class DocxWriter:
                 continue
             included = render(marker.argument) if render is not None else None
             if included is None:
-                self._warnings.append(f"Included page not found: {marker.argument}")
-                included = []
+                missing = (
+                    f"Included page not found, or not in a space you may export: {marker.argument}"
+                )
+                self._warnings.append(missing)
+                included = [ast.Paragraph([ast.Placeholder(f"[{missing}]")])]
             container = new_container()
             blocks.write(container, included, frame)
             for child in list(container):
