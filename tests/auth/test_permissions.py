@@ -254,6 +254,7 @@ def test_view_alone_changes_nothing(client: TestClient, make_client: MakeClient)
     assert refused(alice.delete(page_url), "delete", "DOC")
     purge = alice.delete(f"/rest/api/content/{trashed['id']}?status=trashed")
     assert refused(purge, "delete", "DOC")
+    assert refused(edit(alice, trashed, status="current"), "delete", "DOC")  # restore
     assert refused(alice.put(attachment_url, files=new_bytes, headers=XSRF), "attach", "DOC")
     data_url = f"{page_url}/child/attachment/{attachment['id']}/data"
     assert refused(alice.post(data_url, files=new_bytes, headers=XSRF), "attach", "DOC")
@@ -273,3 +274,20 @@ def test_view_alone_changes_nothing(client: TestClient, make_client: MakeClient)
     assert download.content == b"original bytes"
     assert client.get(f"/rest/api/content/{trashed['id']}?status=trashed").status_code == 200
     assert client.get(template_url).json()["modifiedDate"] == template["modifiedDate"]
+
+
+@pytest.mark.usefixtures("users")
+def test_trash_restore_and_purge_need_delete(client: TestClient, make_client: MakeClient) -> None:
+    create_space(client, "DOC")
+    page = create_page(client, "Guide")
+    grant(client, "DOC", {"users": {"alice": ["view", "edit"], "bob": ["view", "delete"]}})
+    alice, bob = user_client(make_client, ALICE), user_client(make_client, BOB)
+    url = f"/rest/api/content/{page['id']}"
+    assert refused(alice.delete(url), "delete", "DOC")
+    assert bob.delete(url).status_code == 204
+    assert refused(edit(alice, page, status="current"), "delete", "DOC")
+    assert edit(bob, page, status="current").status_code == 200
+    assert bob.delete(url).status_code == 204
+    assert refused(alice.delete(f"{url}?status=trashed"), "delete", "DOC")
+    assert bob.delete(f"{url}?status=trashed").status_code == 204
+    assert client.get(f"{url}?status=any").status_code == 404

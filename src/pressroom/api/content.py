@@ -94,7 +94,7 @@ class ContentUpdate(BaseModel):
 
     version: VersionIn
     title: StrictStr | None = Field(default=None, max_length=255)
-    type: Literal["page", "blogpost"] | None = None
+    type: Literal["page", "blogpost", "attachment"] | None = None
     body: BodyIn | None = None
     ancestors: list[ContentRef] = []
     status: Literal["current"] = "current"
@@ -209,7 +209,8 @@ async def put_content(
     base: OriginDep,
     expand: ExpandQuery = None,
 ) -> dict[str, Any]:
-    """Update a page or blog post (JSON), or upload a new version of an attachment (multipart)."""
+    """Update a page or blog post (JSON), or upload a new version of an attachment (multipart).
+    On trashed content, a JSON update with the next version number restores it."""
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/"):
         from pressroom.api.attachments import update_attachment_from_form

@@ -159,50 +159,32 @@ class DocumentChange:
 def update_document(
     session: Session, identity: Identity, content_id: int, change: DocumentChange
 ) -> Content:
-    """A new version. Exactly one of several concurrent writers wins each number."""
+    """A new version; for trashed content, its restoration (as Confluence does: only the
+    version number and ``status: current`` count). Exactly one of several concurrent
+    writers wins each number."""
     if identity.anonymous:
         raise NotAuthenticated("Log in to edit content.")
-    content = get_content(session, identity, content_id)
+    content = get_content(session, identity, content_id, status="any")
+    if content.status == "trashed":
+        return _restore(session, identity, content, change.version_number)
     if content.type not in DOCUMENT_TYPES:
         raise InvalidInput("Use the attachment data endpoint to update an attachment.")
     require_grant(session, identity, content.space, "edit", f"edit {CONTENT_NOUNS[content.type]}")
-    current = content.version
-    if change.version_number != current + 1:
-        raise Conflict(
-            f"Version must be incremented on update. Current version is: {current}, "
-            f"so send version.number {current + 1} (you sent {change.version_number})."
-        )
+    number = _next_version(content, change.version_number)
     title = _checked_title(change.title) if change.title is not None else content.title
     body = change.body if change.body is not None else content.body
     check_storage(body)
     values = _moved(session, identity, content, change.parent_id)
     now = utcnow()
-    statement = (
-        update(Content)
-        .where(Content.id == content.id, Content.version == current)
-        .values(
-            version=current + 1,
-            title=title,
-            body=body,
-            modified_at=now,
-            modifier_id=identity.user_id,
-            **values,
-        )
-        .execution_options(synchronize_session=False)
+    _write_version(
+        session,
+        content,
+        dict(title=title, body=body, modified_at=now, modifier_id=identity.user_id, **values),
     )
-    try:
-        with session.begin_nested():
-            result = session.execute(statement)
-    except IntegrityError as exc:
-        raise Conflict(
-            f"A page with the title '{title}' already exists in space {content.space.key}."
-        ) from exc
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"Someone else updated this content first; version {current + 1} exists.")
     session.add(
         ContentVersion(
             content_id=content.id,
-            number=current + 1,
+            number=number,
             title=title,
             body=body,
             author_id=identity.user_id,
@@ -214,6 +196,77 @@ def update_document(
     session.flush()
     session.refresh(content)
     return content
+
+
+def _restore(session: Session, identity: Identity, content: Content, version: int) -> Content:
+    """Back from the trash, under its parent if that is still current, else at the top
+    (attachments need their page back first)."""
+    noun = CONTENT_NOUNS[content.type]
+    require_grant(session, identity, content.space, "delete", f"restore {noun} from the trash")
+    number = _next_version(content, version)
+    values: dict[str, object] = {"status": "current", "modifier_id": identity.user_id}
+    parent = session.get(Content, content.parent_id) if content.parent_id else None
+    if parent is not None and parent.status != "current":
+        if content.type == "attachment":
+            raise Conflict(f"Restore the page '{parent.title}' first; this attachment is on it.")
+        values |= {
+            "parent_id": None,
+            "position": _next_position(session, content.space_id, None, content.type),
+        }
+    values["modified_at"] = now = utcnow()
+    _write_version(session, content, values, status="trashed")
+    session.add(
+        ContentVersion(
+            content_id=content.id,
+            number=number,
+            title=content.title,
+            body=content.body,
+            author_id=identity.user_id,
+            created_at=now,
+            message="Restored from the trash",
+            media_type=content.media_type,
+            file_size=content.file_size,
+            file_key=content.file_key,
+        )
+    )
+    session.flush()
+    session.refresh(content)
+    return content
+
+
+def _next_version(content: Content, sent: int) -> int:
+    current = content.version
+    if sent != current + 1:
+        raise Conflict(
+            f"Version must be incremented on update. Current version is: {current}, "
+            f"so send version.number {current + 1} (you sent {sent})."
+        )
+    return current + 1
+
+
+def _write_version(
+    session: Session, content: Content, values: dict[str, object], status: str = "current"
+) -> None:
+    """Bump the version if nobody else did first; a title taken meanwhile is a conflict."""
+    current = content.version
+    statement = (
+        update(Content)
+        .where(Content.id == content.id, Content.version == current, Content.status == status)
+        .values(version=current + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    title = values.get("title", content.title)
+    try:
+        with session.begin_nested():
+            result = session.execute(statement)
+    except IntegrityError as exc:
+        if content.type == "attachment":
+            raise Conflict(f"Its page already has an attachment named '{title}'.") from exc
+        raise Conflict(
+            f"A page with the title '{title}' already exists in space {content.space.key}."
+        ) from exc
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"Someone else updated this content first; version {current + 1} exists.")
 
 
 def delete_document(
