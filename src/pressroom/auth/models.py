@@ -45,7 +45,8 @@ class User(Base):
 
 
 class SpacePermission(Base):
-    """One permission (view, export) granted on a space to anonymous users, a user or a group.
+    """One grant (view, edit, attach, delete, export, admin; see ``auth/space_grants.py``) on
+    a space to anonymous users, a user or a group.
 
     ``subject_type`` is ``anonymous`` (subject_name empty), ``user`` or ``group``.
     """
