@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -320,6 +319,11 @@ def _remove_member(w: World, c: Caller, http: TestClient) -> httpx.Response:
     return http.delete(f"{ADMIN_API}/groups/{group}/members/no-grant")
 
 
+def _create_page(w: World, c: Caller, http: TestClient) -> httpx.Response:
+    body = {"type": "page", "title": w.unique("New "), "space": {"key": KEY}}
+    return http.post("/rest/api/content", json=body)
+
+
 def _export_sync(w: World, c: Caller, http: TestClient) -> httpx.Response:
     params = {"templateId": DEFAULT_TEMPLATE, "pageId": w.page}
     return http.get(f"{WORD_BASE}/export-sync", params=params)
@@ -330,12 +334,6 @@ CONTENT = "/rest/api/content/{}"
 LABELS = "/rest/api/content/{}/label"
 PERMISSIONS = f"/rest/pressroom/1/space/{KEY}/permissions"
 SETTINGS_BODY = {"basicAuthEnabled": True, "urlParamAuthEnabled": False}
-NEW_PAGE: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
-    "type": "page",
-    "title": w.unique("New "),
-    "space": {"key": KEY},
-}
-
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/status"): lambda w, c, http: http.get("/status"),
     ("GET", "/openapi.json"): lambda w, c, http: http.get("/openapi.json"),
@@ -367,9 +365,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         f"/rest/api/space/{KEY}/content/page"
     ),
     ("GET", "/rest/api/content"): lambda w, c, http: http.get(f"/rest/api/content?spaceKey={KEY}"),
-    ("POST", "/rest/api/content"): lambda w, c, http: http.post(
-        "/rest/api/content", json=NEW_PAGE(w)
-    ),
+    ("POST", "/rest/api/content"): _create_page,
     ("GET", CONTENT): lambda w, c, http: http.get(CONTENT.format(w.page)),
     ("PUT", CONTENT): _edit,
     ("DELETE", CONTENT): lambda w, c, http: http.delete(CONTENT.format(w.new_page())),
