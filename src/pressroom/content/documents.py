@@ -276,10 +276,9 @@ def delete_document(
     if identity.anonymous:
         raise NotAuthenticated("Log in to delete content.")
     content = get_content(session, identity, content_id, status="trashed" if purge else "current")
-    action = "purge" if purge else "move to the trash"
-    require_grant(
-        session, identity, content.space, "delete", f"{action} {CONTENT_NOUNS[content.type]}"
-    )
+    noun = CONTENT_NOUNS[content.type]
+    action = f"purge {noun}" if purge else f"move {noun} to the trash"
+    require_grant(session, identity, content.space, "delete", action)
     if purge:
         session.delete(content)
         session.flush()
