@@ -24,6 +24,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 from pressroom.app import create_app
 from pressroom.config import Settings
 from pressroom.db import Base, Database
+from pressroom.export.failures import strict_failures
 from tests.libreoffice import LibreOffice, find_libreoffice
 
 ADMIN = ("admin", "admin-secret")
@@ -39,6 +40,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: uses the database (runs on SQLite and PostgreSQL)")
+
+
+@pytest.fixture(autouse=True)
+def _strict_export() -> Iterator[None]:
+    """Readers and writers raise on a failure inside an element instead of replacing it
+    by a placeholder, so tests see every crash; a test of the placeholders turns it off."""
+    with strict_failures():
+        yield
 
 
 @pytest.fixture(scope="session")

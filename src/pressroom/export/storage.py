@@ -39,6 +39,7 @@ from pressroom.export.ast import (
     ListItem,
     PageBody,
     Paragraph,
+    Placeholder,
     Styled,
     Table,
     TableCell,
@@ -47,6 +48,7 @@ from pressroom.export.ast import (
     TaskList,
     Text,
 )
+from pressroom.export.failures import failure_detail, is_strict
 from pressroom.export.storage_macros import (
     BLOCK_MACROS,
     INLINE_MACROS,
@@ -63,10 +65,12 @@ from pressroom.export.storage_markup import (
     alignment,
     colour,
     css,
+    element_label,
     highlight,
     integer,
     length,
     pixels,
+    start_tag,
     tag_name,
     text_of,
 )
@@ -253,8 +257,12 @@ class StorageReader:
             root = parse_storage(xml, self.page.warnings)
             if root is not None:
                 self.page.blocks = self.blocks(root)
-        except Exception as error:  # the last line of defence: an export never fails here
-            self.warn(f"could not read the page content: {type(error).__name__}: {error}")
+        except Exception as error:
+            # Failures inside an element cost that element (see _place); one here is
+            # outside every element, in parsing or in the page's own structure.
+            if is_strict():
+                raise
+            self.warn(f"could not read the page content: {failure_detail(error)}")
         return self.page
 
     def warn(self, message: str) -> None:
@@ -302,6 +310,30 @@ class StorageReader:
                 _append_text(line.children, tail)
 
     def _place(self, element: etree._Element, name: str, out: list[Block], line: _Line) -> None:
+        try:
+            self._place_element(element, name, out, line)
+        except Exception as error:
+            if is_strict():
+                raise
+            placeholder = self._unreadable(element, error)
+            if _is_block(element, name):
+                line.flush_into(out)
+                out.append(Paragraph([placeholder]))
+            else:
+                _append_inlines(line.children, [placeholder])
+
+    def _unreadable(self, element: etree._Element, error: Exception) -> Placeholder:
+        """A failure reading ``element``: the placeholder that takes its place, and a
+        warning naming the element (the assembler adds the page)."""
+        shown = f"[unreadable {element_label(element)}]"
+        self.warn(
+            f"could not read {start_tag(element)} ({failure_detail(error)}): shown as {shown}"
+        )
+        return Placeholder(shown)
+
+    def _place_element(
+        self, element: etree._Element, name: str, out: list[Block], line: _Line
+    ) -> None:
         block_reader = _BLOCK_READERS.get(name)
         if block_reader is not None:
             line.flush_into(out)
@@ -357,6 +389,14 @@ class StorageReader:
         return out
 
     def _inline(self, element: etree._Element, name: str) -> list[Inline]:
+        try:
+            return self._inline_element(element, name)
+        except Exception as error:
+            if is_strict():
+                raise
+            return [self._unreadable(element, error)]
+
+    def _inline_element(self, element: etree._Element, name: str) -> list[Inline]:
         inline_reader = _INLINE_READERS.get(name)
         if inline_reader is not None:
             return inline_reader(self, element)
@@ -609,6 +649,12 @@ _INLINE_READERS: Final[dict[str, _InlineReader]] = {
     "ac:parameter": lambda reader, e: [],
     **dict.fromkeys(_STYLES, StorageReader._styled),
 }
+
+
+def _is_block(element: etree._Element, name: str) -> bool:
+    if name in _MACRO_TAGS:
+        return (ac(element, "name") or "").strip().lower() not in INLINE_MACROS
+    return name in _BLOCK_READERS
 
 
 def _column_width(col: etree._Element) -> tuple[float, str] | None:

@@ -182,3 +182,49 @@ def highlight(value: str | None) -> str | None:
     if not value:
         return None
     return _HIGHLIGHTS.get(value.strip().lower()) or colour(value)
+
+
+# ---------------------------------------------------------------------------
+# Naming elements in warnings and placeholders
+# ---------------------------------------------------------------------------
+
+_ELEMENT_LABELS: Final = {
+    "p": "paragraph",
+    "ul": "list",
+    "ol": "list",
+    "li": "list item",
+    "tr": "table row",
+    "td": "table cell",
+    "th": "table cell",
+    "a": "link",
+    "img": "image",
+    "pre": "preformatted text",
+    "time": "date",
+    "span": "text",
+    "font": "text",
+    "blockquote": "quote",
+    "hr": "rule",
+    **{f"h{level}": "heading" for level in range(1, 7)},
+}
+_MAX_ATTRIBUTE_SHOWN: Final = 40
+
+
+def element_label(element: etree._Element) -> str:
+    """What a reader calls ``element``: ``emoticon``, ``task list``, ``jira macro``."""
+    name = tag_name(element) or "element"
+    if name in ("ac:structured-macro", "ac:macro"):
+        macro = (ac(element, "name") or "").strip().lower()
+        return f"{macro} macro" if macro else "macro"
+    if name.startswith(("ac:", "ri:")):
+        return name[3:].replace("-", " ")
+    return _ELEMENT_LABELS.get(name, name)
+
+
+def start_tag(element: etree._Element) -> str:
+    """The element's start tag as storage format spells it, attributes shortened:
+    ``<ac:emoticon ac:emoji-id="atlassian-check_mark">``."""
+    parts = [tag_name(element) or "?"]
+    for key, value in element.items():
+        shown = value if len(value) <= _MAX_ATTRIBUTE_SHOWN else value[:39] + "\u2026"
+        parts.append(f'{_readable(str(key))}="{shown}"')
+    return "<" + " ".join(parts)[:200] + ">"
