@@ -11,9 +11,11 @@ a node it does not know renders its children (if any) and never fails.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, TypeVar
 
 # ---------------------------------------------------------------------------
 # Inline nodes
@@ -429,3 +431,135 @@ class Document:
     title: str
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# One walk over the tree: every traversal of readers, assembler and writers
+# ---------------------------------------------------------------------------
+
+_LEAF_BLOCKS: Final = frozenset({Paragraph, Heading, CodeBlock, HorizontalRule, PageBreak})
+BlockT = TypeVar("BlockT")
+
+
+def nested_blocks(block: Block) -> list[list[Block]]:
+    """The lists of blocks directly inside ``block``: list items, table cells, columns,
+    the bodies of boxes, quotes and sections."""
+    if type(block) in _LEAF_BLOCKS:  # nearly every block: answer before matching
+        return []
+    match block:
+        case ListBlock(items=items):
+            return [item.blocks for item in items]
+        case TaskList(items=tasks):
+            return [task.blocks for task in tasks]
+        case Table(rows=rows):
+            return [cell.blocks for row in rows for cell in row.cells]
+        case Columns(columns=columns):
+            return [column.blocks for column in columns]
+        case (
+            BlockQuote(blocks=body)
+            | Admonition(blocks=body)
+            | Expand(blocks=body)
+            | OrientedSection(blocks=body)
+            | Div(blocks=body)
+        ):
+            return [body]
+    return []
+
+
+def walk_blocks(
+    blocks: list[Block], kind: type[BlockT] | tuple[type, ...] | None = None
+) -> Iterator[BlockT]:
+    """Every block (of ``kind``) in document order, however deeply nested in boxes,
+    lists and tables (a stack, not recursion: documents hold tens of thousands)."""
+    pending: list[Block] = blocks[::-1]
+    while pending:
+        block = pending.pop()
+        if kind is None or isinstance(block, kind):
+            yield block  # type: ignore[misc]
+        for nested in reversed(nested_blocks(block)):
+            pending.extend(reversed(nested))
+
+
+def inline_children(node: Inline) -> list[Inline] | None:
+    """The inlines inside ``node`` (formatting, colour, link text); None for leaves."""
+    if isinstance(node, Styled | Colored | Link):
+        return node.children
+    return None
+
+
+def walk_inlines(inlines: list[Inline]) -> Iterator[Inline]:
+    """Every inline node in reading order, containers before what they contain."""
+    pending: list[Inline] = inlines[::-1]
+    while pending:
+        node = pending.pop()
+        yield node
+        children = inline_children(node)
+        if children:
+            pending.extend(reversed(children))
+
+
+def text_runs(blocks: list[Block]) -> Iterator[list[Inline]]:
+    """The running text of every paragraph and heading in ``blocks``, nested or not."""
+    texts: Iterator[Paragraph | Heading] = walk_blocks(blocks, (Paragraph, Heading))
+    return (block.children for block in texts)
+
+
+def mention_text(mention: UserMention) -> str:
+    """How a mention reads: the person's name, else what identifies them."""
+    return mention.display_name or mention.username or mention.userkey or "unknown user"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class TextSpelling:
+    """How :func:`inline_text` spells what is not plain text."""
+
+    line_break: str = " "
+    date: Callable[[str], str] = _same  # ISO date -> as the document shows it
+    label: Callable[[str], str] = _same  # status lozenges and mentions
+
+
+PLAIN: Final = TextSpelling()
+
+
+def inline_text(inlines: list[Inline], spelling: TextSpelling = PLAIN) -> str:
+    """The text a reader sees in ``inlines``: dates, statuses, mentions and emoticons
+    included, anchors, index terms and images left out."""
+    parts: list[str] = []
+    for node in walk_inlines(inlines):
+        match node:
+            case Text(text=text) | Placeholder(text=text):
+                parts.append(text)
+            case LineBreak():
+                parts.append(spelling.line_break)
+            case Emoticon(glyph=glyph):
+                parts.append(glyph)
+            case Date(iso=iso):
+                parts.append(spelling.date(iso))
+            case Status(title=title):
+                parts.append(spelling.label(title))
+            case UserMention():
+                parts.append(spelling.label(mention_text(node)))
+    return "".join(parts)
+
+
+_LABELS: Final[dict[type, str]] = {
+    ListBlock: "list",
+    Admonition: "box",
+    Div: "group",
+    IncludePage: "included page",
+    ChildrenList: "list of child pages",
+    Styled: "formatted text",
+    Colored: "coloured text",
+    UserMention: "mention",
+}
+_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def node_label(node: Block | Inline) -> str:
+    """What a node is called in a warning or placeholder: ``table``, ``code block``."""
+    label = _LABELS.get(type(node))
+    return label or _WORD_START.sub(" ", type(node).__name__).lower()

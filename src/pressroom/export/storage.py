@@ -47,6 +47,7 @@ from pressroom.export.ast import (
     TaskItem,
     TaskList,
     Text,
+    inline_text,
 )
 from pressroom.export.failures import failure_detail, is_strict
 from pressroom.export.storage_macros import (
@@ -55,7 +56,6 @@ from pressroom.export.storage_macros import (
     Exporter,
     MacroCall,
     flatten,
-    inline_text,
     layout_columns,
     read_macro_call,
     render_unknown,

@@ -21,23 +21,17 @@ from pressroom.export.ast import (
     AdmonitionKind,
     Anchor,
     Block,
-    BlockQuote,
     ChildrenList,
     CodeBlock,
-    Colored,
     Column,
     Columns,
-    Date,
     Div,
-    Emoticon,
     Expand,
     Heading,
     IncludePage,
     IndexTerm,
     Inline,
     LineBreak,
-    Link,
-    ListBlock,
     OrientedSection,
     PageBody,
     PageBreak,
@@ -47,9 +41,9 @@ from pressroom.export.ast import (
     Styled,
     Table,
     TableOfContents,
-    TaskList,
     Text,
-    UserMention,
+    inline_text,
+    nested_blocks,
 )
 from pressroom.export.storage_markup import ac, flag, integer, length, ri, tag_name, text_of
 from pressroom.export.storage_markup import colour as css_colour
@@ -114,23 +108,6 @@ InlineMacro: TypeAlias = Callable[[BodyReader, MacroCall], list[Inline]]
 # ---------------------------------------------------------------------------
 
 
-def _block_children(block: Block) -> list[Block]:
-    match block:
-        case BlockQuote(blocks=b) | Admonition(blocks=b) | Expand(blocks=b) | Div(blocks=b):
-            return b
-        case OrientedSection(blocks=b):
-            return b
-        case ListBlock(items=items):
-            return [inner for item in items for inner in item.blocks]
-        case TaskList(items=tasks):
-            return [inner for task in tasks for inner in task.blocks]
-        case Table(rows=rows):
-            return [inner for row in rows for cell in row.cells for inner in cell.blocks]
-        case Columns(columns=columns):
-            return [inner for column in columns for inner in column.blocks]
-    return []
-
-
 def flatten(blocks: Iterable[Block]) -> list[Inline]:
     """Blocks as running text: what a block macro becomes inside a sentence."""
     out: list[Inline] = []
@@ -141,32 +118,11 @@ def flatten(blocks: Iterable[Block]) -> list[Inline]:
             case CodeBlock(code=code):
                 parts = [Styled("code", [Text(code)])]
             case _:
-                parts = flatten(_block_children(block))
+                parts = flatten(b for body in nested_blocks(block) for b in body)
         if parts and out:
             out.append(LineBreak())
         out.extend(parts)
     return out
-
-
-def inline_text(inlines: Iterable[Inline]) -> str:
-    parts: list[str] = []
-    for node in inlines:
-        match node:
-            case Text(text=text) | Placeholder(text=text):
-                parts.append(text)
-            case Styled(children=children) | Colored(children=children) | Link(children=children):
-                parts.append(inline_text(children))
-            case LineBreak():
-                parts.append(" ")
-            case Emoticon(glyph=glyph):
-                parts.append(glyph)
-            case Date(iso=iso):
-                parts.append(iso)
-            case Status(title=title):
-                parts.append(title)
-            case UserMention(display_name=name, username=username):
-                parts.append(name or username or "")
-    return "".join(parts)
 
 
 def block_text(blocks: Iterable[Block]) -> str:

@@ -224,7 +224,8 @@ def start_tag(element: etree._Element) -> str:
     """The element's start tag as storage format spells it, attributes shortened:
     ``<ac:emoticon ac:emoji-id="atlassian-check_mark">``."""
     parts = [tag_name(element) or "?"]
-    for key, value in element.items():
+    for key, raw in element.items():
+        value = str(raw)
         shown = value if len(value) <= _MAX_ATTRIBUTE_SHOWN else value[:39] + "\u2026"
         parts.append(f'{_readable(str(key))}="{shown}"')
     return "<" + " ".join(parts)[:200] + ">"

@@ -20,8 +20,8 @@ from pressroom.export.ast import (
     PageTarget,
     Text,
     UserMention,
+    inline_text,
 )
-from pressroom.export.storage_macros import inline_text
 from pressroom.export.storage_markup import ac, flag, pixels, ri, tag_name
 
 _SAFE_SCHEMES: Final = frozenset({"http", "https", "mailto", "ftp", "ftps", "tel", "file", "news"})

@@ -96,3 +96,21 @@ def test_toc_without_a_page_lists_the_whole_document(write: WriteDocument) -> No
     instruction, entries = toc_fields(out)[-1]
     assert "\\b" not in instruction
     assert entries == ["One", "Two"]
+
+
+def test_toc_entries_read_as_their_headings_read(write: WriteDocument) -> None:
+    shown = ast.Heading(
+        2,
+        [
+            ast.Text("Release "),
+            ast.Date("2024-05-01"),
+            ast.Text(" "),
+            ast.Status("Done", "Green"),
+            ast.Text(" by "),
+            ast.UserMention(display_name="Ada Lovelace"),
+            ast.Emoticon("tick", "\u2705"),
+        ],
+    )
+    out = write([heading(1, "Manual", "1"), ast.TableOfContents(), shown])
+    for _, entries in toc_fields(out):  # the template's and the macro's
+        assert entries[1].startswith("Release 1 May 2024 Done by Ada Lovelace\u2705")

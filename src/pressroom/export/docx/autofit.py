@@ -244,6 +244,14 @@ def _cell_measures(text: CellText) -> tuple[float, float]:
     return longest_word + margins, longest_line + margins
 
 
+def _unbreakable(label: str) -> str:
+    """Status lozenges and mentions never break inside (and carry padding)."""
+    return f"\u00a0{label}\u00a0".replace(" ", "\u00a0")
+
+
+_CELL_SPELLING: Final = ast.TextSpelling(line_break="\n", label=_unbreakable)
+
+
 def _lines(
     blocks: list[ast.Block], indent: float = 0.0
 ) -> Iterator[tuple[str, float, list[ast.Image]]]:
@@ -253,7 +261,7 @@ def _lines(
         match block:
             case ast.Paragraph(children=children) | ast.Heading(children=children):
                 images = [i for i in children if isinstance(i, ast.Image)]
-                yield _inline_text(children), indent, images
+                yield ast.inline_text(children, _CELL_SPELLING), indent, images
             case ast.CodeBlock(code=code):
                 yield code, indent, []
             case ast.ListBlock(items=items) | ast.TaskList(items=items):
@@ -265,21 +273,6 @@ def _lines(
                         yield from _lines(cell.blocks, indent + 2 * CELL_MARGIN)
             case _ if isinstance(getattr(block, "blocks", None), list):
                 yield from _lines(block.blocks, indent)  # type: ignore[union-attr]
-
-
-def _inline_text(inlines: list[ast.Inline]) -> str:
-    parts: list[str] = []
-    for node in inlines:
-        match node:
-            case ast.Text(text=text) | ast.Placeholder(text=text) | ast.Emoticon(glyph=text):
-                parts.append(text)
-            case ast.Status(title=text) | ast.UserMention(display_name=str() as text):
-                parts.append(f"\u00a0{text}\u00a0".replace(" ", "\u00a0"))
-            case ast.LineBreak():
-                parts.append("\n")
-            case _ if isinstance(getattr(node, "children", None), list):
-                parts.append(_inline_text(node.children))  # type: ignore[union-attr]
-    return "".join(parts)
 
 
 def _image_width(images: list[ast.Image]) -> float:

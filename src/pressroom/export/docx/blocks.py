@@ -8,11 +8,12 @@ from typing import Final
 from lxml import etree
 
 from pressroom.export import ast
+from pressroom.export.ast import inline_text, node_label
 from pressroom.export.docx import fields, sections, tables, toc
 from pressroom.export.docx.body import TWIPS_PER_PX, BodyState, Frame
 from pressroom.export.docx.code import CodeWriter
 from pressroom.export.docx.images import ImageEmbedder
-from pressroom.export.docx.inlines import InlineWriter, RunFormat
+from pressroom.export.docx.inlines import InlineWriter, RunFormat, shown_date
 from pressroom.export.docx.numbering import HANGING, ListNumbering, level_indent
 from pressroom.export.docx.oxml import (
     Element,
@@ -25,6 +26,7 @@ from pressroom.export.docx.oxml import (
     sub,
 )
 from pressroom.export.docx.styles import HEADING_LEVELS, list_style_name
+from pressroom.export.failures import is_strict
 
 INDENT_STEP: Final = 30 * TWIPS_PER_PX  # Confluence indents paragraphs by 30 px
 GAP_AFTER_TABLE: Final = 160
@@ -72,7 +74,9 @@ class BlockWriter:
 
     def plan_tocs(self, blocks: list[ast.Block]) -> None:
         """Find the headings every table of contents lists, before writing starts."""
-        self.toc_entries, self.toc_names = toc.collect_entries(blocks)
+        locale = self.state.locale
+        spelling = ast.TextSpelling(date=lambda iso: shown_date(iso, locale))
+        self.toc_entries, self.toc_names = toc.collect_entries(blocks, spelling)
         self.toc_scopes = toc.scoped_entries(blocks, self.toc_entries, self.toc_names)
         if any(isinstance(block, ast.Index) for block in blocks):
             self.index_terms = toc.index_terms(blocks)
@@ -99,6 +103,21 @@ class BlockWriter:
             self.write_block(parent, block, frame)
 
     def write_block(self, parent: Element, block: ast.Block, frame: Frame) -> None:
+        """Write one block; a failure costs that block only (see :mod:`..failures`):
+        what it wrote is taken out again and a placeholder paragraph stands in."""
+        written = len(parent)
+        try:
+            self._write_block(parent, block, frame)
+        except Exception as error:
+            if is_strict():
+                raise
+            del parent[written:]
+            shown = f"[could not render {node_label(block)}]"
+            self.state.warn_failure(node_label(block), error, shown)
+            p = self.new_paragraph(parent, frame.text_style, frame)
+            self.inlines.text_run(p, shown, RunFormat())
+
+    def _write_block(self, parent: Element, block: ast.Block, frame: Frame) -> None:
         match block:
             case ast.Heading():
                 self._heading(parent, block, frame)
@@ -167,6 +186,7 @@ class BlockWriter:
 
     def _heading(self, parent: Element, heading: ast.Heading, frame: Frame) -> None:
         if heading.page_title:
+            self.state.page = inline_text(heading.children)
             self.close_scopes(parent, heading.level)
         if heading.level > HEADING_LEVELS:
             p = self._bold_line(parent, "", frame, keep_next=True)

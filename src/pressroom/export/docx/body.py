@@ -12,6 +12,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from pressroom.export.docx.oxml import clean_text
 from pressroom.export.docx.styles import StyleCatalog
+from pressroom.export.failures import failure_detail
 
 MAX_WARNINGS = 1000  # per document: past that, more of the same tells nobody anything
 # 1 CSS px at 96 dpi = 15 twips = 9525 EMU; 1 twip = 635 EMU.
@@ -197,10 +198,16 @@ class BodyState:
     warnings: list[str] = field(default_factory=list)
     drawing_ids: int = 0
     locale: str = "en"
+    page: str = ""  # the title of the page being written, for warnings
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(message)
+
+    def warn_failure(self, what: str, error: Exception, shown: str) -> None:
+        """A failure writing one element, which ``shown`` now stands in for."""
+        where = f"{self.page}: " if self.page else ""
+        self.warn(f"{where}could not render a {what} ({failure_detail(error)}): shown as {shown}")
 
     def next_drawing_id(self) -> int:
         self.drawing_ids += 1

@@ -5,7 +5,6 @@ for, never wider or taller than the text area."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -21,7 +20,6 @@ from PIL import Image as PillowImage
 from pressroom.export import ast
 from pressroom.export.docx.body import EMU_PER_TWIP, BodyState
 from pressroom.export.docx.oxml import Element, Templates, clean_text, new_container, qn
-from pressroom.export.docx.toc import all_of
 
 EMU_PER_PX: Final = 9525
 _PICTURE_URI: Final = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -62,20 +60,10 @@ class ImageEmbedder:
     def preload(self, blocks: list[ast.Block]) -> None:
         """Embed every picture of ``blocks`` in document order, before writing starts:
         both halves of a forked writer then find them all (see :mod:`.parallel`)."""
-        texts: Iterator[ast.Paragraph | ast.Heading] = all_of(blocks, (ast.Paragraph, ast.Heading))
-        for block in texts:
-            self._preload_inlines(block.children)
-
-    def _preload_inlines(self, inlines: list[ast.Inline]) -> None:
-        for node in inlines:
-            kind = type(node)
-            if kind is ast.Text:
-                continue
-            if kind is ast.Image:
-                if node.file is not None:  # type: ignore[union-attr]
-                    self._embed(node.file)  # type: ignore[union-attr]
-            elif children := getattr(node, "children", None):
-                self._preload_inlines(children)
+        for inlines in ast.text_runs(blocks):
+            for node in ast.walk_inlines(inlines):
+                if type(node) is ast.Image and node.file is not None:
+                    self._embed(node.file)
 
     def _embed(self, path: Path) -> EmbeddedImage | None:
         key = str(path)

@@ -9,6 +9,7 @@ from typing import Final, NamedTuple
 from lxml import etree
 
 from pressroom.export import ast
+from pressroom.export.ast import node_label
 from pressroom.export.docx import emoticons, fields
 from pressroom.export.docx.body import BodyState, Frame
 from pressroom.export.docx.images import ImageEmbedder
@@ -23,6 +24,7 @@ from pressroom.export.docx.oxml import (
     sub,
 )
 from pressroom.export.docx.template_context import format_java_date
+from pressroom.export.failures import is_strict
 
 DATE_PATTERN: Final = "d MMM yyyy"  # how Confluence shows a date macro
 _R: Final = qn("w:r")
@@ -169,6 +171,19 @@ class InlineWriter:
     def _write_node(
         self, parent: Element, node: ast.Inline, fmt: _Formatting, frame: Frame
     ) -> None:
+        """Write one node; a failure costs that node only (see :mod:`..failures`)."""
+        written = len(parent)
+        try:
+            self._write_one(parent, node, fmt, frame)
+        except Exception as error:
+            if is_strict():
+                raise
+            del parent[written:]
+            shown = f"[could not render {node_label(node)}]"
+            self._state.warn_failure(node_label(node), error, shown)
+            self._run(parent, shown, fmt)
+
+    def _write_one(self, parent: Element, node: ast.Inline, fmt: _Formatting, frame: Frame) -> None:
         match node:
             case ast.Text(text=text):
                 if text:
@@ -194,8 +209,8 @@ class InlineWriter:
 
     def _write_simple(self, parent: Element, node: ast.Inline, fmt: _Formatting) -> None:
         match node:
-            case ast.UserMention(display_name=name, username=username, userkey=key):
-                self._run(parent, name or username or key or "unknown user", fmt)
+            case ast.UserMention():
+                self._run(parent, ast.mention_text(node), fmt)
             case ast.Emoticon():
                 glyph, colour, font = emoticons.printable(node)
                 shown = self._derive(fmt, ("color", colour), color=colour) if colour else fmt
@@ -203,7 +218,7 @@ class InlineWriter:
                 if font is not None:
                     emoticons.set_font(run, font)
             case ast.Date(iso=iso):
-                self._run(parent, self._format_date(iso), fmt)
+                self._run(parent, shown_date(iso, self._state.locale), fmt)
             case ast.Status():
                 self._status(parent, node)
             case ast.Anchor(name=name):
@@ -269,12 +284,14 @@ class InlineWriter:
             shading(rpr, fill)
         add_text(r, f"\u00a0{status.title.replace(' ', chr(0xA0))}\u00a0")
 
-    def _format_date(self, iso: str) -> str:
-        try:
-            day = dt.date.fromisoformat(iso[:10])
-            return format_java_date(day, DATE_PATTERN, self._state.locale)
-        except ValueError:
-            return iso
+
+def shown_date(iso: str, locale: str) -> str:
+    """A date as the document prints it (as Confluence shows a date)."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+        return format_java_date(day, DATE_PATTERN, locale)
+    except ValueError:
+        return iso
 
 
 def _target_label(target: ast.LinkTarget) -> str:

@@ -40,7 +40,6 @@ from pressroom.export.docx.blocks import BlockWriter
 from pressroom.export.docx.body import MAX_WARNINGS, BookmarkNames, ExportCancelled, Frame
 from pressroom.export.docx.oxml import Element, new_container
 from pressroom.export.docx.splice import FLUSH_EVERY, carry_last, serialise_children
-from pressroom.export.docx.toc import all_of
 
 MIN_BLOCKS: Final = 2000  # top-level blocks (about 150 pages) before a second process pays
 CHILD_FIRST_ID: Final = 1_000_000_000  # the child's ids have ten digits; documents never do
@@ -84,7 +83,7 @@ def can_fork(content: list[ast.Block], writer: BlockWriter) -> bool:
         and cores >= 2
         and len(content) >= MIN_BLOCKS
         and not writer.toc_scopes
-        and next(all_of(content, ast.OrientedSection), None) is None
+        and next(ast.walk_blocks(content, ast.OrientedSection), None) is None
     )
 
 

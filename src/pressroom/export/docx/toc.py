@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Final
 
 from lxml import etree
 
@@ -43,21 +43,6 @@ class TocEntry:
     bookmark: str
 
 
-def plain_text(inlines: list[ast.Inline]) -> str:
-    parts: list[str] = []
-    for node in inlines:
-        match node:
-            case ast.Text(text=text) | ast.Placeholder(text=text):
-                parts.append(text)
-            case ast.Emoticon(glyph=glyph):
-                parts.append(glyph)
-            case ast.LineBreak():
-                parts.append(" ")
-            case _ if hasattr(node, "children"):
-                parts.append(plain_text(node.children))
-    return "".join(parts)
-
-
 def _headings(blocks: list[ast.Block]) -> Iterator[ast.Heading]:
     for block in blocks:
         if isinstance(block, ast.Heading):
@@ -66,9 +51,12 @@ def _headings(blocks: list[ast.Block]) -> Iterator[ast.Heading]:
             yield from _headings(block.blocks)
 
 
-def collect_entries(blocks: list[ast.Block]) -> tuple[list[TocEntry], dict[int, str]]:
-    """Entries for the document's headings (outside tables and boxes), and the
-    ``_Toc`` bookmark name for each heading by ``id()``."""
+def collect_entries(
+    blocks: list[ast.Block], spelling: ast.TextSpelling = ast.PLAIN
+) -> tuple[list[TocEntry], dict[int, str]]:
+    """Entries for the document's headings (outside tables and boxes), their text as
+    the heading shows it (``spelling``), and the ``_Toc`` bookmark name for each
+    heading by ``id()``."""
     entries: list[TocEntry] = []
     names: dict[int, str] = {}
     for number, heading in enumerate(_headings(blocks), start=1):
@@ -76,46 +64,13 @@ def collect_entries(blocks: list[ast.Block]) -> tuple[list[TocEntry], dict[int, 
             continue
         name = f"_Toc{number:08d}"
         names[id(heading)] = name
-        entries.append(TocEntry(max(heading.level, 1), plain_text(heading.children), name))
+        text = ast.inline_text(heading.children, spelling)
+        entries.append(TocEntry(max(heading.level, 1), text, name))
     return entries, names
 
 
-def _nested_block_lists(block: ast.Block) -> list[list[ast.Block]]:
-    """The lists of blocks inside ``block``: list items, table cells, columns, boxes."""
-    if type(block) in _LEAVES:  # nearly every block: answer before matching
-        return []
-    match block:
-        case ast.ListBlock(items=items) | ast.TaskList(items=items):
-            return [item.blocks for item in items]
-        case ast.Table(rows=rows):
-            return [cell.blocks for row in rows for cell in row.cells]
-        case ast.Columns(columns=columns):
-            return [column.blocks for column in columns]
-        case _ if isinstance(getattr(block, "blocks", None), list):
-            return [block.blocks]  # type: ignore[union-attr]
-    return []
-
-
-_LEAVES: Final = frozenset(
-    {ast.Paragraph, ast.Heading, ast.CodeBlock, ast.HorizontalRule, ast.PageBreak}
-)
-BlockT = TypeVar("BlockT")
-
-
-def all_of(blocks: list[ast.Block], kind: type[BlockT] | tuple[type, ...]) -> Iterator[BlockT]:
-    """Every block of ``kind`` in document order, however deeply nested in boxes,
-    lists and tables (a stack, not recursion: documents hold tens of thousands)."""
-    pending: list[ast.Block] = blocks[::-1]
-    while pending:
-        block = pending.pop()
-        if isinstance(block, kind):
-            yield block  # type: ignore[misc]
-        for nested in reversed(_nested_block_lists(block)):
-            pending.extend(reversed(nested))
-
-
 def _tocs(blocks: list[ast.Block]) -> Iterator[ast.TableOfContents]:
-    return all_of(blocks, ast.TableOfContents)
+    return ast.walk_blocks(blocks, ast.TableOfContents)
 
 
 def scoped_entries(
@@ -148,24 +103,17 @@ def index_terms(blocks: list[ast.Block]) -> list[tuple[str, ...]]:
     """The index entries of the document's scroll-indexterm macros, as paths
     (``a:b`` is ``("a", "b")``), sorted as Word sorts its index and without repeats."""
     found: set[tuple[str, ...]] = set()
-    for inlines in _inline_lists(blocks):
+    for inlines in ast.text_runs(blocks):
         found.update(_terms(inlines))
     return sorted(found, key=lambda path: tuple(p.casefold() for p in path))
 
 
-def _inline_lists(blocks: list[ast.Block]) -> Iterator[list[ast.Inline]]:
-    texts: Iterator[ast.Paragraph | ast.Heading] = all_of(blocks, (ast.Paragraph, ast.Heading))
-    return (block.children for block in texts)
-
-
 def _terms(inlines: list[ast.Inline]) -> Iterator[tuple[str, ...]]:
-    for node in inlines:
+    for node in ast.walk_inlines(inlines):
         if isinstance(node, ast.IndexTerm):
             path = tuple(part.strip() for part in node.entry.split(":") if part.strip())
             for depth in range(1, len(path) + 1):
                 yield path[:depth]
-        elif isinstance(getattr(node, "children", None), list):
-            yield from _terms(node.children)  # type: ignore[union-attr]
 
 
 def levels_of(instruction: str) -> tuple[int, int]:
