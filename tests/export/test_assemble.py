@@ -419,8 +419,8 @@ def test_warnings_of_every_page_name_the_page() -> None:
     unknown = '<ac:structured-macro ac:name="mystery" />'
     pages = [page("1", "Guide", unknown), page("2", "Child", unknown, parent_id="1")]
     assert export(pages).warnings == [
-        "Guide: unsupported macro 'mystery': left out",
-        "Child: unsupported macro 'mystery': left out",
+        "Guide: unsupported macro 'mystery': shown as a placeholder",
+        "Child: unsupported macro 'mystery': shown as a placeholder",
     ]
 
 

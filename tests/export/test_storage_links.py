@@ -183,14 +183,14 @@ def test_emoticons(name: str, glyph: str) -> None:
     assert inlines(f'<ac:emoticon ac:name="{name}" />') == [Emoticon(name, glyph)]
 
 
-def test_emoji_fallback_wins_over_legacy_name() -> None:
+def test_emoji_wins_over_the_legacy_blue_star_name() -> None:
     xml = (
         '<ac:emoticon ac:name="blue-star" ac:emoji-shortname=":rocket:" '
         'ac:emoji-id="1f680" ac:emoji-fallback="\U0001f680" />'
     )
-    assert inlines(xml) == [Emoticon("blue-star", "\U0001f680")]
+    assert inlines(xml) == [Emoticon("rocket", "\U0001f680")]
 
 
 def test_emoji_from_id_when_fallback_is_a_shortname() -> None:
     xml = '<ac:emoticon ac:name="blue-star" ac:emoji-id="1f680" ac:emoji-fallback=":rocket:" />'
-    assert inlines(xml) == [Emoticon("blue-star", "\U0001f680")]
+    assert inlines(xml) == [Emoticon("rocket", "\U0001f680")]

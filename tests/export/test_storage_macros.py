@@ -240,10 +240,10 @@ def test_unknown_macro_renders_rich_body_with_warning() -> None:
     assert body.warnings == ["unsupported macro 'fancy-thing': rendered its body only"]
 
 
-def test_unknown_macro_without_body_is_left_out_with_warning() -> None:
-    body = read_storage(macro("recently-updated", max="5"))
-    assert body.blocks == []
-    assert body.warnings == ["unsupported macro 'recently-updated': left out"]
+def test_unknown_macro_without_body_shows_a_placeholder_with_warning() -> None:
+    body = read_storage(macro("livesearch", spaceKey="DOC"))
+    assert body.blocks == [Paragraph([Placeholder("[unsupported macro: livesearch]")])]
+    assert body.warnings == ["unsupported macro 'livesearch': shown as a placeholder"]
 
 
 def test_block_macro_in_running_text_is_flattened() -> None:

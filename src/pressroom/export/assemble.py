@@ -17,17 +17,19 @@ dropped and links go to the first.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, TypeAlias
+from typing import Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
 from urllib.parse import quote, quote_plus
 
 from pressroom.export.ast import (
     Admonition,
     Anchor,
     AnchorTarget,
+    AttachmentFile,
     AttachmentTarget,
     Block,
     BlockQuote,
@@ -51,6 +53,7 @@ from pressroom.export.ast import (
     ListItem,
     OrientedSection,
     PageBreak,
+    PageReport,
     PageTarget,
     Paragraph,
     Placeholder,
@@ -59,13 +62,18 @@ from pressroom.export.ast import (
     TableOfContents,
     TaskList,
     Text,
+    UserMention,
+    node_label,
 )
 from pressroom.export.collector import cyclic_collector_paused
+from pressroom.export.failures import failure_detail, is_strict
+from pressroom.export.reports import attachment_line, attachment_path, report_blocks
 from pressroom.export.storage import Exporter, read_storage
 
 __all__ = [
     "ExportCancelled",
     "ExportOptions",
+    "PageCatalog",
     "PageIndex",
     "PageLookup",
     "PageSource",
@@ -122,8 +130,27 @@ class PageLookup(Protocol):
         ...
 
 
+@runtime_checkable
+class PageCatalog(Protocol):
+    """Pages found by label or by date, for contentbylabel, recently-updated and
+    page-properties-report. Optional: with a :class:`PageLookup` that is not one
+    too, those macros show a placeholder and a warning. A lookup that serves a user
+    returns only the pages that user may view and export."""
+
+    def labelled(self, labels: Sequence[str], space_keys: Sequence[str]) -> Sequence[PageSource]:
+        """Pages with any of ``labels`` in ``space_keys`` (empty: every space), by title."""
+        ...
+
+    def recently_updated(
+        self, space_keys: Sequence[str], labels: Sequence[str], limit: int
+    ) -> Sequence[PageSource]:
+        """The ``limit`` pages modified last, newest first (``labels``: any of them)."""
+        ...
+
+
 class PageIndex:
-    """A :class:`PageLookup` over pages held in memory (typically a whole space)."""
+    """A :class:`PageLookup` and :class:`PageCatalog` over pages held in memory
+    (typically a whole space)."""
 
     def __init__(self, pages: Iterable[PageSource]) -> None:
         self._by_id: dict[str, PageSource] = {}
@@ -148,6 +175,25 @@ class PageIndex:
 
     def children(self, page_id: str) -> Sequence[PageSource]:
         return self._children.get(page_id, ())
+
+    def labelled(self, labels: Sequence[str], space_keys: Sequence[str]) -> Sequence[PageSource]:
+        wanted = {label.casefold() for label in labels}
+        found = [
+            page
+            for page in self._pages(space_keys)
+            if wanted & {label.casefold() for label in page.labels}
+        ]
+        return sorted(found, key=lambda page: page.title.casefold())
+
+    def recently_updated(
+        self, space_keys: Sequence[str], labels: Sequence[str], limit: int
+    ) -> Sequence[PageSource]:
+        pages = self.labelled(labels, space_keys) if labels else list(self._pages(space_keys))
+        return sorted(pages, key=lambda page: page.modified, reverse=True)[:limit]
+
+    def _pages(self, space_keys: Sequence[str]) -> Iterable[PageSource]:
+        keys = {key.upper() for key in space_keys}
+        return (page for page in self._by_id.values() if not keys or page.space_key in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +300,8 @@ class _Assembly:
             Table: self._table,
             Columns: self._columns,
             TableOfContents: self._toc,
+            AttachmentFile: self._attachment_file,
+            PageReport: self._page_report,
         }
 
     def run(
@@ -310,8 +358,16 @@ class _Assembly:
             handler = self._block_handlers.get(type(block))
             if handler is None:
                 out.append(block)
-            else:
+                continue
+            try:
                 out.extend(handler(block, context))
+            except Exception as error:  # costs this block only (export/failures.py)
+                if is_strict():
+                    raise
+                shown = f"[could not resolve {node_label(block)}]"
+                detail = failure_detail(error)
+                self._report(context.page, [f"could not resolve a {node_label(block)} ({detail})"])
+                out.append(Paragraph([Placeholder(shown)]))
         return out
 
     def _heading(self, heading: Heading, context: _PageContext) -> list[Block]:
@@ -438,6 +494,9 @@ class _Assembly:
                         continue
                 case Image():
                     self._attach(node, context)
+                case UserMention(display_name=None, username=None):
+                    who = node.account_id or node.userkey or "?"
+                    self._report(context.page, [f"mention of an unknown user ({who})"])
                 case IndexTerm():
                     self._has_index_terms = True
             out.append(node)
@@ -445,9 +504,12 @@ class _Assembly:
 
     def _attach(self, image: Image, context: _PageContext) -> None:
         if not image.attachment:
+            if image.url:
+                message = f"remote image {image.url[:200]} is not fetched: shown as a link"
+                self._report(context.page, [message])
             return
         owner = self._owner(image.page_title, image.space_key, context)
-        path = owner.attachments.get(image.attachment) if owner else None
+        path = attachment_path(owner.attachments, image.attachment) if owner else None
         if path is None:
             self._report(context.page, [f"missing image '{image.attachment}'"])
         else:
@@ -511,7 +573,41 @@ class _Assembly:
         return f"{self._base_url}/display/{quote(space_key)}/{quote_plus(title)}"
 
     def _download_url(self, page: PageSource, filename: str) -> str:
-        return f"{self._base_url}/download/attachments/{quote(page.id)}/{quote(filename)}"
+        name = quote(unicodedata.normalize("NFC", filename))
+        return f"{self._base_url}/download/attachments/{quote(page.id)}/{name}"
+
+    # -- attachments and reports -------------------------------------------------
+
+    def _attachment_file(self, node: AttachmentFile, context: _PageContext) -> list[Block]:
+        owner = self._owner(node.page_title, node.space_key, context)
+        path = attachment_path(owner.attachments, node.filename) if owner else None
+        if owner is None or path is None:
+            self._report(context.page, [f"attached file '{node.filename}' not found"])
+            return [Paragraph([Text(f"{node.filename} (attachment not found)")])]
+        self._report(
+            context.page, [f"'{node.filename}' is shown as a link (file previews are not exported)"]
+        )
+        target = ExternalTarget(self._download_url(owner, node.filename))
+        return [attachment_line(node.filename, target, path)]
+
+    def _page_report(self, report: PageReport, context: _PageContext) -> list[Block]:
+        what = {"labelled": "pages by label", "recent": "recently updated pages"}.get(
+            report.kind, "page properties report"
+        )
+        if not isinstance(self._lookup, PageCatalog):
+            self._report(context.page, [f"{what}: not available in this export; left a note"])
+            return [Paragraph([Placeholder(f"[{what}: not available in this export]")])]
+        spaces = [] if report.space_keys == ["*"] else report.space_keys or [context.page.space_key]
+        if report.kind == "recent":
+            found = self._lookup.recently_updated(spaces, report.labels, report.limit)
+        else:
+            found = self._lookup.labelled(report.labels, spaces)[: report.limit]
+        rows = [(page.title, page.modified, self._properties(page)) for page in found]
+        links: list[Inline] = [Link(self._page_target(p, None), [Text(p.title)]) for p in found]
+        return report_blocks(report, rows, links)
+
+    def _properties(self, page: PageSource) -> dict[str, str]:
+        return read_storage(page.storage, self._options.exporter).page_properties
 
 
 _CHILD_ORDER: Final[dict[str, Callable[[PageSource], str]]] = {

@@ -133,6 +133,7 @@ class Image:
     title: str | None = None
     border: bool = False
     file: Path | None = None
+    caption: list[Inline] = field(default_factory=list)  # the reader moves it below
 
 
 @dataclass(slots=True)
@@ -218,6 +219,7 @@ class Paragraph:
     children: list[Inline] = field(default_factory=list)
     align: Alignment | None = None
     indent: int = 0  # indentation steps; the Confluence editor indents 30px per step
+    caption: bool = False  # the caption of the image(s) just above
 
 
 @dataclass(slots=True)
@@ -261,7 +263,11 @@ class TaskItem:
 
 @dataclass(slots=True)
 class TaskList:
+    """``ac:task-list`` (``checked``: complete) or a Cloud decision list (``decisions``,
+    ``checked``: decided)."""
+
     items: list[TaskItem] = field(default_factory=list)
+    decisions: bool = False
 
 
 @dataclass(slots=True)
@@ -381,6 +387,34 @@ class ChildrenList:
 
 
 @dataclass(slots=True)
+class AttachmentFile:
+    """view-file, viewpdf, viewxls, viewppt, viewdoc: the assembler replaces it by a
+    link to the attachment with its name, size and type."""
+
+    filename: str
+    page_title: str | None = None
+    space_key: str | None = None
+
+
+PageReportKind: TypeAlias = Literal["labelled", "recent", "properties"]
+
+
+@dataclass(slots=True)
+class PageReport:
+    """contentbylabel (``labelled``), recently-updated (``recent``) and
+    page-properties-report (``properties``): the assembler replaces it by a list of
+    links to the pages found, or a table of their page properties.
+
+    ``space_keys`` empty means the current page's space, ``["*"]`` every space."""
+
+    kind: PageReportKind
+    labels: list[str] = field(default_factory=list)
+    space_keys: list[str] = field(default_factory=list)
+    limit: int = 15
+    headings: list[str] = field(default_factory=list)  # properties shown (empty: all)
+
+
+@dataclass(slots=True)
 class Div:
     """A group of blocks with no layout of its own (excerpt bodies, unknown macros)."""
 
@@ -405,6 +439,8 @@ Block: TypeAlias = (
     | Index
     | IncludePage
     | ChildrenList
+    | AttachmentFile
+    | PageReport
     | Div
 )
 
@@ -552,6 +588,8 @@ _LABELS: Final[dict[type, str]] = {
     Div: "group",
     IncludePage: "included page",
     ChildrenList: "list of child pages",
+    AttachmentFile: "attachment",
+    PageReport: "page report",
     Styled: "formatted text",
     Colored: "coloured text",
     UserMention: "mention",

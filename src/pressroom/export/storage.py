@@ -19,6 +19,8 @@ from typing import Final, TypeAlias, TypeGuard
 from lxml import etree
 
 from pressroom.export.ast import (
+    Admonition,
+    AdmonitionKind,
     Alignment,
     Anchor,
     AnchorTarget,
@@ -30,6 +32,7 @@ from pressroom.export.ast import (
     ExternalTarget,
     Heading,
     HorizontalRule,
+    Image,
     IndexTerm,
     Inline,
     InlineStyle,
@@ -341,7 +344,10 @@ class StorageReader:
             return
         inline_reader = _INLINE_READERS.get(name)
         if inline_reader is not None:
-            _append_inlines(line.children, inline_reader(self, element))
+            inlines = inline_reader(self, element)
+            _append_inlines(line.children, inlines)
+            if name == "ac:image":
+                _captions_below(inlines, out, line)
             return
         if name in _MACRO_TAGS:
             call = read_macro_call(element)
@@ -399,7 +405,7 @@ class StorageReader:
     def _inline_element(self, element: etree._Element, name: str) -> list[Inline]:
         inline_reader = _INLINE_READERS.get(name)
         if inline_reader is not None:
-            return inline_reader(self, element)
+            return _captions_inline(inline_reader(self, element))
         if name in _MACRO_TAGS:
             call = read_macro_call(element)
             inline_macro = INLINE_MACROS.get(call.name)
@@ -562,12 +568,49 @@ class StorageReader:
         return layout_columns(ac(element, "type"), cells)
 
     def _adf_extension(self, element: etree._Element) -> list[Block]:
-        # Cloud's ADF-only content (e.g. decision lists) carries a storage fallback
-        for child in element.iter(etree.Element):
-            if tag_name(child) == "ac:adf-fallback":
-                return self.blocks(child)
-        self.warn("unsupported ADF extension: left out")
-        return []
+        """Cloud's ADF-only content: read natively where we know the node (decision
+        lists, panels), else its storage fallback, else the text of its content."""
+        node = _first_child(element, "ac:adf-node")
+        if node is not None:
+            native = self._adf_node(node)
+            if native is not None:
+                return native
+        fallback = _first_child(element, "ac:adf-fallback")
+        if fallback is not None:
+            return self.blocks(fallback)
+        if node is None:
+            return []
+        self.warn(f"ADF node '{node.get('type')}' without a fallback: its content only")
+        return self._adf_content(node)
+
+    def _adf_node(self, node: etree._Element) -> list[Block] | None:
+        match node.get("type"):
+            case "decision-list":
+                items = [
+                    TaskItem(_adf_attribute(item, "state") == "DECIDED", self._adf_content(item))
+                    for item in node
+                    if tag_name(item) == "ac:adf-node" and item.get("type") == "decision-item"
+                ]
+                return [TaskList(items, decisions=True)] if items else []
+            case "panel":
+                return [self._adf_panel(node)]
+        return None
+
+    def _adf_panel(self, node: etree._Element) -> Admonition:
+        kind = _ADF_PANELS.get((_adf_attribute(node, "panel-type") or "").lower(), "panel")
+        background = colour(_adf_attribute(node, "panel-color")) if kind == "panel" else None
+        return Admonition(kind, self._adf_content(node), background=background)
+
+    def _adf_content(self, node: etree._Element) -> list[Block]:
+        """The content of an ADF node: its ``ac:adf-content``, nested nodes read in turn."""
+        blocks: list[Block] = []
+        for child in node:
+            name = tag_name(child)
+            if name == "ac:adf-content":
+                blocks.extend(self.blocks(child))
+            elif name == "ac:adf-node":
+                blocks.extend(self._adf_node(child) or self._adf_content(child))
+        return blocks
 
     # -- links, images, emoticons ---------------------------------------------
 
@@ -611,6 +654,9 @@ class StorageReader:
         if image is None:
             self.warn("image without a source: left out")
             return []
+        caption = _first_child(element, "ac:caption")
+        if caption is not None:
+            image.caption = _trimmed(self.inlines(caption))
         return [image]
 
 
@@ -629,7 +675,7 @@ _BLOCK_READERS: Final[dict[str, _BlockReader]] = {
     "ac:layout": StorageReader._layout,
     "ac:layout-section": StorageReader._layout_section,
     "ac:adf-extension": StorageReader._adf_extension,
-    "ac:placeholder": lambda reader, e: [],
+    "ac:adf-node": lambda reader, e: reader._adf_node(e) or reader._adf_content(e),
     "colgroup": lambda reader, e: [],
     "dt": StorageReader._definition_term,
     "dd": StorageReader._definition,
@@ -649,6 +695,47 @@ _INLINE_READERS: Final[dict[str, _InlineReader]] = {
     "ac:parameter": lambda reader, e: [],
     **dict.fromkeys(_STYLES, StorageReader._styled),
 }
+
+
+_ADF_PANELS: Final[dict[str, AdmonitionKind]] = {
+    "info": "info",
+    "note": "note",
+    "success": "tip",
+    "tip": "tip",
+    "warning": "warning",
+    "error": "warning",
+}
+
+
+def _first_child(element: etree._Element, name: str) -> etree._Element | None:
+    return next((child for child in element if tag_name(child) == name), None)
+
+
+def _adf_attribute(node: etree._Element, key: str) -> str | None:
+    for child in node:
+        if tag_name(child) == "ac:adf-attribute" and child.get("key") == key:
+            return text_of(child).strip()
+    return None
+
+
+def _captions_below(inlines: list[Inline], out: list[Block], line: _Line) -> None:
+    """Image captions print below the image, in a paragraph of their own."""
+    for node in inlines:
+        if isinstance(node, Image) and node.caption:
+            caption, node.caption = node.caption, []
+            line.flush_into(out)
+            out.append(Paragraph(caption, align=node.align, caption=True))
+
+
+def _captions_inline(inlines: list[Inline]) -> list[Inline]:
+    """In running text (a heading, a link), an image's caption follows it on a new line."""
+    out: list[Inline] = []
+    for node in inlines:
+        out.append(node)
+        if isinstance(node, Image) and node.caption:
+            out.extend([LineBreak(), *node.caption])
+            node.caption = []
+    return out
 
 
 def _is_block(element: etree._Element, name: str) -> bool:

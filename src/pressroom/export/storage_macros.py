@@ -20,6 +20,7 @@ from pressroom.export.ast import (
     Admonition,
     AdmonitionKind,
     Anchor,
+    AttachmentFile,
     Block,
     ChildrenList,
     CodeBlock,
@@ -35,6 +36,8 @@ from pressroom.export.ast import (
     OrientedSection,
     PageBody,
     PageBreak,
+    PageReport,
+    PageReportKind,
     Paragraph,
     Placeholder,
     Status,
@@ -278,9 +281,109 @@ def _children(reader: BodyReader, call: MacroCall) -> list[Block]:
 def _jira(reader: BodyReader, call: MacroCall) -> list[Inline]:
     key = call.parameter("key", "")
     if key:
+        reader.warn(f"jira macro: issue {key} is shown as its key (issue details are not exported)")
         return [Placeholder(key)]
-    query = call.parameter("jqlQuery")
-    return [Placeholder(f"Jira issues: {query}")] if query else []
+    query = call.parameter("jqlQuery", "jql")
+    if query:
+        reader.warn("jira macro: an issue list is shown as its query (issues are not exported)")
+        return [Placeholder(f"[Jira issues: {query}]")]
+    reader.warn("jira macro names no issue or query: shown as a placeholder")
+    return [Placeholder("[Jira issues]")]
+
+
+def _view_file(reader: BodyReader, call: MacroCall) -> list[Block]:
+    for key in ("name", "", "file"):
+        element = call.parameter_elements.get(key)
+        if element is None:
+            continue
+        for resource in element.iter(etree.Element):
+            if tag_name(resource) == "ri:attachment" and ri(resource, "filename"):
+                owner = _attachment_owner(resource)
+                return [AttachmentFile(ri(resource, "filename") or "", *owner)]
+        if call.parameters.get(key):
+            return [AttachmentFile(call.parameters[key])]
+    reader.warn(f"{call.name} macro names no attachment: shown as a placeholder")
+    return [Paragraph([Placeholder(f"[{call.name}: no file named]")])]
+
+
+def _attachment_owner(resource: etree._Element) -> tuple[str | None, str | None]:
+    for child in resource:
+        if tag_name(child) in ("ri:page", "ri:blog-post"):
+            return ri(child, "content-title"), ri(child, "space-key")
+    return None, None
+
+
+def _tab(reader: BodyReader, call: MacroCall) -> list[Block]:
+    return [Expand(call.parameter("title", "") or "Tab", _body(reader, call))]
+
+
+# ---------------------------------------------------------------------------
+# Reports over other pages: by label, by date, their page properties
+# ---------------------------------------------------------------------------
+
+_CQL_LABELS = re.compile(r"\blabel\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s()]+)|in\s*\(([^)]*)\))", re.I)
+_CQL_SPACES = re.compile(r"\bspace\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s()]+)|in\s*\(([^)]*)\))", re.I)
+
+
+def _words(text: str) -> list[str]:
+    """Labels or space keys of a parameter (labels never hold spaces or commas)."""
+    parts = (part.strip("\"'") for part in re.split(r"[,\s]+", text))
+    return [part for part in parts if part]
+
+
+def _cql_values(pattern: re.Pattern[str], cql: str) -> list[str]:
+    values: list[str] = []
+    for single, several in pattern.findall(cql):
+        values.extend(_words(several) if several else [single.strip("\"'")])
+    return values
+
+
+def _spaces(call: MacroCall, cql: str) -> list[str]:
+    element = call.parameter_elements.get("spaces")
+    if element is None:
+        element = call.parameter_elements.get("spaceKey")
+    keys = [
+        ri(resource, "space-key") or ""
+        for resource in (element.iter(etree.Element) if element is not None else ())
+        if tag_name(resource) == "ri:space"
+    ]
+    keys += _words(call.parameter("spaces", "spaceKey", "space") or "") if not keys else []
+    keys += _cql_values(_CQL_SPACES, cql)
+    spaces: list[str] = []
+    for key in keys:
+        if key.lower() in ("@all", "*"):
+            return ["*"]
+        if key and key.lower() not in (
+            "@self",
+            "currentspace",
+            "currentspace()",
+            "@personal",
+            "@global",
+        ):
+            spaces.append(key)
+    return spaces
+
+
+def _page_report(kind: PageReportKind) -> BlockMacro:
+    def render(reader: BodyReader, call: MacroCall) -> list[Block]:
+        cql = call.parameter("cql") or ""
+        labels = _words(call.parameter("labels", "label") or "") + _cql_values(_CQL_LABELS, cql)
+        if kind != "recent" and not labels:
+            reader.warn(f"{call.name} macro names no label: shown as a placeholder")
+            return [Paragraph([Placeholder(f"[{call.name}: no label given]")])]
+        limit = integer(call.parameter("max", "maxResults", "pageSize"), 15)
+        headings = [h.strip() for h in (call.parameter("headings") or "").split(",") if h.strip()]
+        return [
+            PageReport(
+                kind,
+                labels=list(dict.fromkeys(labels)),
+                space_keys=_spaces(call, cql),
+                limit=min(max(limit, 1), 500),
+                headings=headings,
+            )
+        ]
+
+    return render
 
 
 _LAYOUT_WIDTHS: Final[dict[str, tuple[float, ...]]] = {
@@ -463,6 +566,10 @@ def _body_in_place(reader: BodyReader, call: MacroCall) -> list[Block]:
     return _body(reader, call)
 
 
+def _body_as_group(reader: BodyReader, call: MacroCall) -> list[Block]:
+    return [Div(_body(reader, call))]
+
+
 def _nothing(reader: BodyReader, call: MacroCall) -> list[Block]:
     return []
 
@@ -471,8 +578,8 @@ def render_unknown(reader: BodyReader, call: MacroCall) -> list[Block]:
     if call.rich_body is not None:
         reader.warn(f"unsupported macro '{call.name}': rendered its body only")
         return [Div(reader.blocks(call.rich_body))]
-    reader.warn(f"unsupported macro '{call.name}': left out")
-    return []
+    reader.warn(f"unsupported macro '{call.name}': shown as a placeholder")
+    return [Paragraph([Placeholder(f"[unsupported macro: {call.name or '?'}]")])]
 
 
 BLOCK_MACROS: Final[dict[str, BlockMacro]] = {
@@ -492,6 +599,19 @@ BLOCK_MACROS: Final[dict[str, BlockMacro]] = {
     "section": _section,
     "column": _column,
     "details": _details,
+    "page-properties": _details,
+    "detailssummary": _page_report("properties"),
+    "page-properties-report": _page_report("properties"),
+    "contentbylabel": _page_report("labelled"),
+    "recently-updated": _page_report("recent"),
+    "view-file": _view_file,
+    "viewpdf": _view_file,
+    "viewxls": _view_file,
+    "viewppt": _view_file,
+    "viewdoc": _view_file,
+    "ui-tabs": _body_as_group,
+    "ui-tab": _tab,
+    "ui-expand": _expand,
     "scroll-ignore": _conditional_block("ignore"),
     "scroll-only": _conditional_block("only"),
     "scroll-pdf-ignore": _conditional_block("pdf-ignore"),

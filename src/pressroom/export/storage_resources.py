@@ -131,6 +131,8 @@ def storage_image(element: etree._Element) -> Image | None:
             image.page_title, image.space_key = _owner(child)
         elif name == "ri:url":
             image.url = ri(child, "value")
+        elif name == "ac:adf-mark" and child.get("key") == "border":
+            image.border = True
     return image if image.attachment or image.url else None
 
 
@@ -150,14 +152,78 @@ def html_image(element: etree._Element) -> list[Inline]:
 
 
 def emoticon(element: etree._Element) -> list[Inline]:
-    name = ac(element, "name") or ac(element, "emoji-shortname") or ""
-    fallback = ac(element, "emoji-fallback") or ""
-    glyph = fallback if fallback and not fallback.startswith(":") else ""
-    if not glyph:
-        glyph = _emoji_from_id(ac(element, "emoji-id")) or _EMOTICONS.get(name, "")
-    if not glyph:
-        glyph = fallback or f":{name}:"
-    return [Emoticon(name, glyph)] if name or glyph else []
+    """An ``ac:emoticon`` as Server (``ac:name``) or Cloud (``ac:emoji-*``) writes it.
+
+    Cloud keeps ``ac:name`` for older readers: a legacy name for Atlassian's own
+    emoticons, ``blue-star`` for every other emoji. Its ``ac:emoji-id`` is code points
+    (``1f600``, ``1f1f0-1f1f7``) for Unicode emoji and anything else for Atlassian's
+    and custom emoji (``atlassian-check_mark``, long hex ids): those fall back to
+    ``ac:emoji-fallback`` or the short name, shown as ``:name:`` when nothing else is
+    known."""
+    legacy = (ac(element, "name") or "").strip()
+    shortname = (ac(element, "emoji-shortname") or "").strip()
+    fallback = (ac(element, "emoji-fallback") or "").strip()
+    emoji_id = (ac(element, "emoji-id") or "").strip()
+    if not (shortname or fallback or emoji_id):
+        if not legacy:
+            return []
+        return [Emoticon(legacy, _EMOTICONS.get(legacy) or f"({legacy})")]
+    short = (shortname or (fallback if _is_shortname(fallback) else "")).strip(":")
+    glyph = _emoji_from_id(emoji_id) or ("" if _is_shortname(fallback) else fallback)
+    atlassian = _ATLASSIAN.get(short) or _ATLASSIAN.get(emoji_id.removeprefix("atlassian-"))
+    if atlassian is not None:
+        return [Emoticon(atlassian, _EMOTICONS[atlassian])]
+    if not glyph and legacy in _EMOTICONS and (legacy != "blue-star" or not short):
+        return [Emoticon(legacy, _EMOTICONS[legacy])]
+    name = short or legacy
+    return [Emoticon(name, glyph or (f":{name}:" if name else "?"))]
+
+
+def _is_shortname(text: str) -> bool:
+    return len(text) > 2 and text.startswith(":") and text.endswith(":")
+
+
+# Atlassian's own emoticons in Cloud (short names, and ids after "atlassian-"),
+# by the legacy name of the same emoticon.
+_ATLASSIAN: Final = {
+    "check_mark": "tick",
+    "cross_mark": "cross",
+    "warning": "warning",
+    "info": "information",
+    "question_mark": "question",
+    "light_bulb_on": "light-on",
+    "light_bulb_off": "light-off",
+    "thumbsup": "thumbs-up",
+    "thumbsdown": "thumbs-down",
+    "smile": "smile",
+    "sad": "sad",
+    "tongue": "cheeky",
+    "biggrin": "laugh",
+    "wink": "wink",
+    "plus": "plus",
+    "minus": "minus",
+    "yellow_star": "yellow-star",
+    "red_star": "red-star",
+    "green_star": "green-star",
+    "blue_star": "blue-star",
+    "heart": "heart",
+    "broken_heart": "broken-heart",
+}
+_CODE_POINT = re.compile(r"^[0-9a-fA-F]{2,6}$")
+_MAX_CODE_POINTS: Final = 10  # the longest emoji ZWJ sequences have 10
+
+
+def _emoji_from_id(emoji_id: str) -> str:
+    """The characters of an emoji id made of code points; "" for any other id."""
+    parts = emoji_id.split("-") if emoji_id else []
+    if not parts or len(parts) > _MAX_CODE_POINTS:
+        return ""
+    if not all(_CODE_POINT.match(part) for part in parts):
+        return ""
+    codes = [int(part, 16) for part in parts]
+    if any(code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20 for code in codes):
+        return ""
+    return "".join(map(chr, codes))
 
 
 def _owner(resource: etree._Element) -> tuple[str | None, str | None]:
@@ -166,12 +232,3 @@ def _owner(resource: etree._Element) -> tuple[str | None, str | None]:
         if tag_name(child) in ("ri:page", "ri:blog-post"):
             return ri(child, "content-title"), ri(child, "space-key")
     return None, None
-
-
-def _emoji_from_id(emoji_id: str | None) -> str:
-    if not emoji_id:
-        return ""
-    try:
-        return "".join(chr(int(part, 16)) for part in emoji_id.split("-"))
-    except ValueError:
-        return ""

@@ -172,9 +172,10 @@ def test_page_breaks_and_landscape_sections(write: WriteDocument) -> None:
     assert not sections[1].xpath("w:titlePg", namespaces=NS)
 
 
-def test_unresolved_includes_are_left_out_with_a_warning(write: WriteDocument) -> None:
+def test_unresolved_includes_show_a_placeholder_and_a_warning(write: WriteDocument) -> None:
     out = write([ast.IncludePage("Elsewhere"), ast.ChildrenList(), para("kept")])
     assert "kept" in out.text(out.body)
+    assert "[included page 'Elsewhere' not resolved]" in out.text(out.body)
     assert any("Elsewhere" in w for w in out.warnings)
 
 

@@ -35,6 +35,7 @@ CODE_INSET: Final = 100  # the Scroll Code style's own left indent, kept inside 
 # Room kept below a page-high image for its caption or the next line of text.
 IMAGE_CAPTION_ROOM: Final = 900
 TASK_GLYPHS: Final = {True: "\u2611", False: "\u2610"}
+DECISION_GLYPHS: Final = {True: "\u25c6", False: "\u25c7"}  # decided, undecided
 
 # (fill, border, accent) of each admonition kind, as Confluence colours them.
 ADMONITION_COLOURS: Final = {
@@ -159,9 +160,14 @@ class BlockWriter:
                 styles = ("index heading", *(f"index {n}" for n in range(1, 10)))
                 style_ids = {name: self.state.styles.id(name) for name in styles}
                 fields.add_index(parent, self.index_terms, style_ids)
-            case ast.IncludePage(title=title) | ast.ChildrenList(page_title=title):
-                kind = type(block).__name__
-                self.state.warn(f"{kind} {title or ''} was not resolved; left out.")
+            case ast.IncludePage() | ast.ChildrenList() | ast.AttachmentFile() | ast.PageReport():
+                # only the assembler knows other pages and attachments
+                named = getattr(block, "title", None) or getattr(block, "filename", None)
+                what = ast.node_label(block) + (f" '{named}'" if named else "")
+                shown = f"[{what} not resolved]"
+                self.state.warn(f"{self.state.page}: {what} was not resolved: shown as {shown}")
+                p = self.new_paragraph(parent, frame.text_style, frame)
+                self.inlines.text_run(p, shown, RunFormat())
             case ast.Div(blocks=blocks):
                 self.write(parent, blocks, frame)
             case _:
@@ -224,7 +230,7 @@ class BlockWriter:
         indent = frame.indent + node.indent * INDENT_STEP
         p = self.new_paragraph(
             parent,
-            frame.text_style,
+            "Scroll Caption" if node.caption else frame.text_style,
             frame,
             align=align,
             indent_left=indent or None,
@@ -274,7 +280,8 @@ class BlockWriter:
             p = self.new_paragraph(
                 parent, style, frame, indent_left=level_indent(ilvl), hanging=HANGING
             )
-            self.inlines.text_run(p, TASK_GLYPHS[item.checked] + "\t", RunFormat())
+            glyphs = DECISION_GLYPHS if block.decisions else TASK_GLYPHS
+            self.inlines.text_run(p, glyphs[item.checked] + "\t", RunFormat())
             if first is not None:
                 self.inlines.write(p, first.children, RunFormat(bold=frame.bold), frame)
             self.write(parent, blocks, inner)
