@@ -87,7 +87,9 @@ class StoredFile:
 
 
 def checked_filename(name: str | None) -> str:
-    """The attachment's name as sent, if it is safe to keep; else a 400 saying why."""
+    """The attachment's name as sent, in Unicode NFC, if it is safe to keep; else a 400
+    saying why. (macOS sends decomposed names, NFD; storage format may name the file
+    in either form: both are one attachment.)"""
     if not name or not name.strip():
         raise InvalidInput("The file name must not be empty.")
     if len(name) > MAX_FILENAME:
@@ -98,7 +100,7 @@ def checked_filename(name: str | None) -> str:
         raise InvalidInput("The file name must not be '.' or '..'.")
     if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in name):
         raise InvalidInput("The file name must not contain control characters.")
-    return name
+    return unicodedata.normalize("NFC", name)
 
 
 def checked_comment(comment: str) -> str:
@@ -355,7 +357,7 @@ def _current_attachment(session: Session, container_id: int, filename: str) -> C
             Content.parent_id == container_id,
             Content.type == "attachment",
             Content.status == "current",
-            Content.title == filename,
+            Content.title == unicodedata.normalize("NFC", filename),
         )
     )
 
