@@ -9,7 +9,7 @@ from typing import Literal
 
 from pressroom.export.assemble import ExportOptions, assemble
 from pressroom.export.collector import cyclic_collector_paused
-from pressroom.export.docx import Person, TemplateContext, write_docx
+from pressroom.export.docx import TEMPLATE_NAME, Person, TemplateContext, write_docx
 from pressroom.export.folder import SPACE_KEY, read_page_tree
 
 Progress = Callable[[int, int], None]
@@ -48,7 +48,7 @@ def _render(
         space_name=source.resolve().parent.name if source.is_file() else source.resolve().name,
         exporter=Person(full_name="pressroom render", name="render"),
         export_date=datetime.now(UTC),
-        template_name=template.name if template else "Default Word Template",
+        template_name=template.name if template else TEMPLATE_NAME,
     )
     warnings = write_docx(document, out, template=template, context=context)
     return [*document.warnings, *warnings]

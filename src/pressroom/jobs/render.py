@@ -77,14 +77,13 @@ class WordRenderer:
                 context=context,
                 progress=checkpoint.progress,
                 is_cancelled=checkpoint.is_cancelled,
+                max_bytes=self.settings.max_export_bytes,
             )
         except WriterCancelled as exc:
             raise JobCancelled from exc
-        if partial.stat().st_size > self.settings.max_export_bytes:
-            raise TooLarge(
-                f"The exported file is larger than the limit of "
-                f"{self.settings.max_export_bytes} bytes."
-            )
+        except TooLarge:
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, target)
         return RenderedExport(
             path=target,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from pressroom.auth.identity import Identity
 from pressroom.config import Settings
 from pressroom.content.templates import resolve_template
-from pressroom.export.docx import TEMPLATE_ID
+from pressroom.export.docx import TEMPLATE_ID, TEMPLATE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,6 @@ def resolve_job_template(
 ) -> JobTemplate:
     """The template ``identity`` may use; unknown or invisible ones raise NotFound."""
     if template_id == TEMPLATE_ID:
-        return JobTemplate(path=None, name="Default Word Template")
+        return JobTemplate(path=None, name=TEMPLATE_NAME)
     template = resolve_template(session, template_id, home=settings.home, identity=identity)
     return JobTemplate(path=template.path, name=template.name)

@@ -8,12 +8,13 @@ rescan the document and would make long exports quadratic).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, cast
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -41,6 +42,7 @@ from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
 from pressroom.export.docx.tables import CELL_MARGIN, close_cell
 from pressroom.export.docx.template_context import TemplateContext
 from pressroom.export.docx.template_files import load_template
+from pressroom.export.output import CappedOutput
 
 CHECKPOINT_EVERY: Final = 16  # top-level blocks between progress reports / cancel checks
 
@@ -83,12 +85,17 @@ def write_docx(
     context: TemplateContext | None = None,
     progress: ProgressCallback | None = None,
     is_cancelled: CancelCheck | None = None,
+    max_bytes: int | None = None,
 ) -> list[str]:
     """Write ``document`` as .docx to ``out`` using ``template`` (None: the built-in
     default template). Returns the writer's warnings (not ``document.warnings``);
-    raises :class:`ExportCancelled` when ``is_cancelled`` says so."""
+    raises :class:`ExportCancelled` when ``is_cancelled`` says so, and
+    :class:`~pressroom.errors.TooLarge` as soon as the file passes ``max_bytes``."""
     writer = DocxWriter(template, context or TemplateContext(title=document.title))
-    with cyclic_collector_paused():
+    with cyclic_collector_paused(), contextlib.ExitStack() as files:
+        if max_bytes is not None:
+            target = files.enter_context(out.open("wb")) if isinstance(out, Path) else out
+            out = cast(IO[bytes], CappedOutput(target, max_bytes))
         return writer.write(document, out, progress=progress, is_cancelled=is_cancelled)
 
 
