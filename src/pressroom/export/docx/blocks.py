@@ -9,7 +9,7 @@ from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.ast import inline_text, node_label
-from pressroom.export.docx import fields, sections, tables, toc
+from pressroom.export.docx import fields, scripts, sections, tables, toc
 from pressroom.export.docx.body import TWIPS_PER_PX, BodyState, Frame
 from pressroom.export.docx.code import CodeWriter
 from pressroom.export.docx.images import ImageEmbedder
@@ -206,6 +206,7 @@ class BlockWriter:
             if mark is not None:
                 bookmark(p, mark[0], mark[1], end=False)
         self.inlines.write(p, heading.children, RunFormat(bold=heading.level > 9), frame)
+        _set_direction(p, heading.children)
         for name, mark in reversed(list(zip_longest(heading.bookmarks, placed))):
             if mark is None:
                 continue
@@ -237,6 +238,7 @@ class BlockWriter:
             keep_next=_leads_in(node.children) or _only_images(node.children),
         )
         self.inlines.write(p, node.children, RunFormat(bold=frame.bold), frame)
+        _set_direction(p, node.children)
 
     def _bold_line(
         self,
@@ -269,6 +271,7 @@ class BlockWriter:
             p = self.new_paragraph(parent, style, frame, num=(num_id, ilvl), align=frame.align)
             if first is not None:
                 self.inlines.write(p, first.children, RunFormat(bold=frame.bold), frame)
+                _set_direction(p, first.children)
             self.write(parent, blocks, inner)
 
     def _task_list(self, parent: Element, block: ast.TaskList, frame: Frame) -> None:
@@ -362,6 +365,17 @@ class BlockWriter:
             detached.insert(0, last)
             last = before
         return detached
+
+
+def _set_direction(p: Element, inlines: list[ast.Inline]) -> None:
+    """Right-to-left when the paragraph's first strongly directional character is."""
+    for node in ast.walk_inlines(inlines):
+        if type(node) is ast.Text:
+            direction = scripts.first_strong_direction(node.text)
+            if direction is not None:
+                if direction:
+                    scripts.set_right_to_left(p)
+                return
 
 
 def readable_text_colour(fill: str) -> str:

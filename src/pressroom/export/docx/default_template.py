@@ -20,12 +20,14 @@ from lxml import etree
 
 from pressroom.export.docx import fields
 from pressroom.export.docx.oxml import NAMESPACES, Element, qn, sub
+from pressroom.export.docx.scripts import BIDI_FONT
 from pressroom.export.docx.sections import A4_HEIGHT, A4_WIDTH, DEFAULT_MARGIN
 
 TEMPLATE_ID: Final = "com.k15t.scroll.office.default-template-1"
 TEMPLATE_NAME: Final = "Default Word template"
 
 BODY_FONT: Final = "Calibri"
+EAST_ASIAN_FONT: Final = "Noto Sans CJK SC"  # Korean, Japanese and Chinese in one font
 CODE_FONT: Final = "Consolas"
 INK: Final = "172B4D"
 ACCENT: Final = "1F3864"
@@ -47,7 +49,8 @@ _HEADINGS: Final = (  # size (half-points), colour, space before, space after, i
 
 
 def _fonts(name: str) -> str:
-    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:cs="{name}" w:eastAsia="{name}"/>'
+    """A Latin font; East Asian and complex-script text keep the document's fonts."""
+    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}"/>'
 
 
 def _paragraph_style(
@@ -263,9 +266,15 @@ def _set_doc_defaults(styles: Element) -> None:
         fonts = rpr.find(qn("w:rFonts"))
         if fonts is not None:
             rpr.remove(fonts)
+        # East Asian and complex-script text take the theme's fonts for their language
+        # (Word); the names after them are for readers that do not follow the theme.
         fonts = etree.Element(qn("w:rFonts"))
-        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-            fonts.set(qn(f"w:{attr}"), BODY_FONT)
+        fonts.set(qn("w:ascii"), BODY_FONT)
+        fonts.set(qn("w:hAnsi"), BODY_FONT)
+        fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+        fonts.set(qn("w:cs"), BIDI_FONT)
+        fonts.set(qn("w:eastAsiaTheme"), "minorEastAsia")
+        fonts.set(qn("w:cstheme"), "minorBidi")
         rpr.insert(0, fonts)
         color = sub(rpr, "w:color", INK)
         rpr.insert(1, color)

@@ -10,7 +10,7 @@ from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.ast import node_label
-from pressroom.export.docx import emoticons, fields
+from pressroom.export.docx import emoticons, fields, scripts
 from pressroom.export.docx.body import BodyState, Frame
 from pressroom.export.docx.images import ImageEmbedder
 from pressroom.export.docx.oxml import (
@@ -122,6 +122,7 @@ class InlineWriter:
         self._state = state
         self._images = images
         self._formattings: dict[RunFormat, _Formatting] = {}
+        self._languages = scripts.DocumentLanguages(state.locale)
 
     def write(
         self, parent: Element, inlines: list[ast.Inline], fmt: RunFormat, frame: Frame
@@ -142,6 +143,29 @@ class InlineWriter:
                 self._write_node(parent, node, fmt, frame)
 
     def _run(self, parent: Element, text: str, fmt: _Formatting) -> Element:
+        """Runs of ``text``: one, or one per script when it mixes scripts that need
+        their own language, direction or font (see :mod:`.scripts`)."""
+        if text.isascii():
+            return self._plain_run(parent, text, fmt)
+        run: Element | None = None
+        for segment, script in self._languages.segments(text):
+            shown = fmt if script is None else self._scripted(fmt, script, segment)
+            run = self._plain_run(parent, segment, shown)
+        assert run is not None
+        return run
+
+    def _scripted(self, fmt: _Formatting, script: str, text: str) -> _Formatting:
+        key = ("script", script, self._languages.bidi_language(text) if script == "rtl" else "")
+        scripted = fmt.derived.get(key)
+        if scripted is None:
+            rpr = fmt.run.find(_RPR)
+            rpr = etree.Element(_RPR) if rpr is None else copy.deepcopy(rpr)
+            scripts.mark_run(rpr, script, self._languages, text)
+            scripted = _Formatting(fmt.fmt, rpr)
+            fmt.derived[key] = scripted
+        return scripted
+
+    def _plain_run(self, parent: Element, text: str, fmt: _Formatting) -> Element:
         if text and text.isprintable():  # no tab, newline or character XML forbids
             spaced = text[0].isspace() or text[-1].isspace() or "  " in text
             r = copy_element(fmt.spaced_run if spaced else fmt.text_run)

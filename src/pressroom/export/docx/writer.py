@@ -22,7 +22,7 @@ from lxml import etree
 
 from pressroom.export import ast
 from pressroom.export.collector import cyclic_collector_paused
-from pressroom.export.docx import sections, toc
+from pressroom.export.docx import scripts, sections, toc
 from pressroom.export.docx.blocks import BlockWriter
 from pressroom.export.docx.body import (
     BodyState,
@@ -252,6 +252,8 @@ class DocxWriter:
 
     def _finish(self, document: ast.Document) -> None:
         settings = self._package.settings.element
+        languages = scripts.DocumentLanguages(self._context.locale)
+        scripts.set_document_languages(self._package.styles.element, settings, languages)
         if settings.find(qn("w:updateFields")) is None:
             update = etree.Element(qn("w:updateFields"))
             update.set(qn("w:val"), "true")
