@@ -91,7 +91,8 @@ class DocumentLanguages:
     def __init__(self, locale: str) -> None:
         tag = (locale or "en").replace("_", "-").strip() or "en"
         base = tag.split("-")[0].lower()
-        self.latin = tag if "-" in tag else _REGIONS.get(base, tag)
+        regions = {**_REGIONS, **_EAST_ASIAN_LANGUAGES, **_RTL_LANGUAGES}
+        self.latin = tag if "-" in tag else regions.get(base, tag)
         self.east_asian = _EAST_ASIAN_LANGUAGES.get(base, "zh-CN")
         if "-" in tag and base in _EAST_ASIAN_LANGUAGES:
             self.east_asian = tag
@@ -99,33 +100,27 @@ class DocumentLanguages:
 
     def segments(self, text: str) -> Iterator[tuple[str, Script]]:
         """``text`` cut into runs of one script each; neutral characters (spaces,
-        digits, punctuation) stay with the run they sit in."""
+        digits, punctuation) stay with the run they sit in. An East Asian run is
+        Korean with Hangul in it, Japanese with kana, else the document's language."""
         if text.isascii():
             yield text, None
             return
         start, current = 0, None
-        cjk_language = self._cjk_language(text)
         for index, char in enumerate(text):
             kind = _char_class(char)
             if kind == "neutral" or (ord(char) in _JOINERS and current == "emoji"):
                 continue
-            script = self._script(kind, cjk_language)
+            script = "cjk" if kind in ("ko", "ja", "han") else kind
             if script != current:
                 if index > start:
-                    yield text[start:index], current
+                    yield self._segment(text[start:index], current)
                 start, current = index, script
-        yield text[start:], current
+        yield self._segment(text[start:], current)
 
-    def _script(self, kind: str | None, cjk_language: str) -> Script:
-        if kind in ("ko", "ja", "han"):
-            return cjk_language
-        if kind == "rtl":
-            return "rtl"
-        return "emoji" if kind == "emoji" else None
+    def _segment(self, text: str, script: str | None) -> tuple[str, Script]:
+        return text, self._cjk_language(text) if script == "cjk" else script
 
     def _cjk_language(self, text: str) -> str:
-        """Hangul means Korean, kana Japanese; Han alone: the document's East Asian
-        language."""
         for char in text:
             code = ord(char)
             if _within(code, _HANGUL):
