@@ -361,6 +361,7 @@ class StorageReader:
         # Unknown or wrapper elements (div, section, ac:layout-cell...): their content
         # belongs to the flow they sit in.
         if self._depth >= MAX_DEPTH:
+            self.warn("content nested too deeply: read as plain text")
             _append_text(line.children, text_of(element))
             return
         self._depth += 1

@@ -64,14 +64,21 @@ def ri(element: etree._Element, name: str) -> str | None:
 # CSS values
 # ---------------------------------------------------------------------------
 
-_DECLARATION = re.compile(r"\s*([-\w]+)\s*:\s*([^;]*)")
+_PROPERTY = re.compile(r"[-\w]+")
 
 
 def css(style: str | None) -> dict[str, str]:
-    """The declarations of a ``style`` attribute, property names lowercased."""
+    """The declarations of a ``style`` attribute, property names lowercased (split, not
+    searched with a pattern: linear however long and odd the attribute)."""
     if not style:
         return {}
-    return {m.group(1).lower(): m.group(2).strip() for m in _DECLARATION.finditer(style)}
+    declarations: dict[str, str] = {}
+    for declaration in style.split(";"):
+        name, colon, value = declaration.partition(":")
+        name = name.strip().lower()
+        if colon and _PROPERTY.fullmatch(name):
+            declarations[name] = value.strip()
+    return declarations
 
 
 _ALIGNMENTS: Final[dict[str, Alignment]] = {
