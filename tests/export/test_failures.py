@@ -89,8 +89,10 @@ def test_an_element_the_writer_cannot_render_costs_that_element_only(tmp_path: P
 
 
 def test_a_block_that_fails_is_taken_out_whole(tmp_path: Path) -> None:
-    bad_row = ast.TableRow([ast.TableCell([ast.Paragraph([ast.Text("half")])], colspan=None)])  # type: ignore[arg-type]
-    document = ast.Document("Doc", [ast.Table([bad_row]), ast.Paragraph([ast.Text("next")])])
+    """The table fails in its second row, after its first row is written."""
+    good = ast.TableRow([ast.TableCell([ast.Paragraph([ast.Text("first row")])])])
+    bad = ast.TableRow([ast.TableCell(blocks=None)])  # type: ignore[arg-type]
+    document = ast.Document("Doc", [ast.Table([good, bad]), ast.Paragraph([ast.Text("next")])])
     with strict_failures(False):
         warnings = write_docx(document, tmp_path / "out.docx")
     package = docx.Document(str(tmp_path / "out.docx"))
@@ -98,6 +100,7 @@ def test_a_block_that_fails_is_taken_out_whole(tmp_path: Path) -> None:
     texts = [p.text for p in package.paragraphs]
     assert "[could not render table]" in texts
     assert "next" in texts
+    assert "first row" not in document_text(tmp_path / "out.docx")
     assert "could not render a table" in warnings[0]
 
 
