@@ -91,7 +91,7 @@ def test_an_element_the_writer_cannot_render_costs_that_element_only(tmp_path: P
 def test_a_block_that_fails_is_taken_out_whole(tmp_path: Path) -> None:
     """The table fails in its second row, after its first row is written."""
     good = ast.TableRow([ast.TableCell([ast.Paragraph([ast.Text("first row")])])])
-    bad = ast.TableRow([ast.TableCell(blocks=None)])  # type: ignore[arg-type]
+    bad = ast.TableRow([ast.TableCell([], background=0xFF0000)])  # type: ignore[arg-type]
     document = ast.Document("Doc", [ast.Table([good, bad]), ast.Paragraph([ast.Text("next")])])
     with strict_failures(False):
         warnings = write_docx(document, tmp_path / "out.docx")
