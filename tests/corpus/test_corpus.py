@@ -49,46 +49,7 @@ _EXPAND_TITLE = "ui-expand title dropped (only the body is rendered)"
 
 # Page → what the engine on main does wrong with it (the engine's to-do list). Each entry is
 # an expected failure; delete it when the engine handles the page.
-KNOWN_GAPS: dict[str, str] = {
-    f"{_DOCS}.xml": f"{_CLOUD_EMOJI}: ⚓ as ★",
-    f"{_DOCS}/01 Getting Started.xml": _CAPTION,
-    f"{_DOCS}/01 Getting Started/02 Install on macOS.xml": f"{_NFD} (both ways); {_CAPTION}",
-    f"{_DOCS}/01 Getting Started/03 Install on Windows.xml": f"{_TAB_TITLE}; {_CAPTION}",
-    f"{_DOCS}/01 Getting Started/04 Docker and Kubernetes.xml": (
-        "yaml code block: the Pygments style has no Token.Literal.Scalar.Plain, the KeyError "
-        "fails the whole render"
-    ),
-    f"{_DOCS}/02 Configuration Reference/03 Authentication Providers.xml": _TAB_TITLE,
-    f"{_DOCS}/04 Release Notes/01 Harbor 3.2.0.xml": f"custom emoji id (UUID) {_OVERFLOW}",
-    f"{_DOCS}/04 Release Notes/03 Harbor 3.1.0.xml": f"{_CAPTION}; view-file {_VIEW_FILE}",
-    f"{_DOCS}/05 Operations Runbooks/04 Incident Postmortem 2024-05-02.xml": (
-        f"{_CLOUD_EMOJI}: 🔌 as ★, ✅ as ✔"
-    ),
-    f"{_DOCS}/05 Operations Runbooks/05 On-call Handbook.xml": _EXPAND_TITLE,
-    f"{_DOCS}/06 Meeting Notes/02 2024-05-13 Platform Sync.xml": (
-        f"{_CLOUD_EMOJI}: 👍 as ✔, ❓ as ?"
-    ),
-    f"{_DOCS}/06 Meeting Notes/05 Quarterly Planning Q3.xml": f"viewxls, viewpdf {_VIEW_FILE}",
-    f"{_DOCS}/10 Design/01 Architecture Overview.xml": _CAPTION,
-    f"{_DOCS}/11 International/01 하버 시작하기.xml": (
-        f"{_NFD} (NFD Hangul); {_CAPTION}; {_CLOUD_EMOJI}: 🇰🇷 as ★"
-    ),
-    f"{_DOCS}/11 International/02 하버 릴리스 노트.xml": f"{_CLOUD_EMOJI}: ❤️ as ♥",
-    f"{_DOCS}/11 International/03 Harbor 入門ガイド.xml": (
-        f"{_NFD} (NFD katakana); {_CAPTION}; {_CLOUD_EMOJI}: 🇯🇵 as ★"
-    ),
-    f"{_DOCS}/11 International/04 よくある質問.xml": f"{_TAB_TITLE}; {_EXPAND_TITLE}",
-    f"{_DOCS}/11 International/05 دليل البدء السريع.xml": f"{_CLOUD_EMOJI}: 🇦🇪 as ★",
-    f"{_DOCS}/11 International/06 入门指南.xml": f"{_CLOUD_EMOJI}: 🇨🇳 as ★",
-    f"{_DOCS}/11 International/07 Handbuch für Administratoren.xml": f"{_NFD}; {_CAPTION}",
-    f"{_DOCS}/11 International/08 Guía de instalación.xml": f"{_CLOUD_EMOJI}: 🇪🇸 as ★",
-    f"{_DOCS}/11 International/09 מדריך התקנה.xml": f"{_CLOUD_EMOJI}: 🇮🇱 as ★",
-    f"{_DOCS}/12 Team Space.xml": f"{_CLOUD_EMOJI}: 🚢 as ★",
-    f"{_DOCS}/12 Team Space/02 Onboarding Checklist.xml": f"{_CLOUD_EMOJI}: 👋 as ★",
-    f"{_DOCS}/12 Team Space/04 Retro Sprint 42.xml": f"custom emoji id (64 hex digits) {_OVERFLOW}",
-    f"{_DOCS}/12 Team Space/05 Brand Assets.xml": f"{_CAPTION}; view-file {_VIEW_FILE}",
-    f"{_DOCS}/14 Archive/03 Data Center Cluster Setup.xml": f"viewpdf {_VIEW_FILE}",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _IMAGE_RELATIONSHIP = f"{_R}/image"

@@ -146,10 +146,21 @@ class CodeWriter:
     def _format(self, ttype: Any) -> Format:
         fmt = self._formats.get(ttype)
         if fmt is None:
-            style = self._pygments_style.style_for_token(ttype)
+            style = self._style_for(ttype)
             fmt = (style["color"] or None, bool(style["bold"]), bool(style["italic"]))
             self._formats[ttype] = fmt
         return fmt
+
+    def _style_for(self, ttype: Any) -> Any:
+        """Lexers make token types of their own (YAML's Literal.Scalar.Plain) that a
+        style knows only by an ancestor."""
+        while True:
+            try:
+                return self._pygments_style.style_for_token(ttype)
+            except KeyError:
+                if ttype.parent is None:
+                    raise
+                ttype = ttype.parent
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,41 +45,11 @@ _SYMBOLS: Final[dict[str, tuple[str, str | None]]] = {
     "broken-heart": ("\u2661", "DE350B"),
 }
 
-# Emoji (without variation selectors) that stand for one of the emoticons above.
-_EMOJI: Final[dict[str, str]] = {
-    "\U0001f642": "smile",
-    "\U0001f600": "laugh",
-    "\U0001f603": "laugh",
-    "\U0001f604": "laugh",
-    "\U0001f60a": "smile",
-    "\U0001f641": "sad",
-    "\U0001f61b": "cheeky",
-    "\U0001f609": "wink",
-    "\U0001f44d": "thumbs-up",
-    "\U0001f44e": "thumbs-down",
-    "\u2139": "information",
-    "\u2705": "tick",
-    "\u2714": "tick",
-    "\u2713": "tick",
-    "\u274c": "cross",
-    "\u26a0": "warning",
-    "\u2795": "plus",
-    "\u2796": "minus",
-    "\u2753": "question",
-    "\u2754": "question",
-    "\U0001f4a1": "light-on",
-    "\u2b50": "yellow-star",
-    "\U0001f31f": "yellow-star",
-    "\u2764": "heart",
-    "\U0001f494": "broken-heart",
-}
-_VARIATION_SELECTORS: Final = str.maketrans("", "", "\ufe0e\ufe0f")
-
 
 def printable(emoticon: ast.Emoticon) -> tuple[str, str | None, str | None]:
     """The text to print for ``emoticon``, its colour and the font to print it in."""
+    # Confluence's own emoticons by name; emoji (Cloud) stay emoji
     name = emoticon.name if emoticon.name in _SYMBOLS else None
-    name = name or _EMOJI.get(emoticon.glyph.translate(_VARIATION_SELECTORS).strip())
     if name is not None:
         symbol, colour = _SYMBOLS[name]
         return symbol, colour, SYMBOL_FONT
