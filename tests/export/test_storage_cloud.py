@@ -76,16 +76,16 @@ def texts(document: Document | list[Any]) -> str:
         (
             'ac:name="blue-star" ac:emoji-shortname=":grinning:" ac:emoji-id="1f600" '
             'ac:emoji-fallback="\U0001f600"',
-            Emoticon("grinning", "\U0001f600"),
+            Emoticon(":grinning:", "\U0001f600"),
         ),
         (  # a flag: two code points
             'ac:name="blue-star" ac:emoji-shortname=":flag_kr:" ac:emoji-id="1f1f0-1f1f7"',
-            Emoticon("flag_kr", "\U0001f1f0\U0001f1f7"),
+            Emoticon(":flag_kr:", "\U0001f1f0\U0001f1f7"),
         ),
         (  # a custom emoji: a long hex id no character has
             'ac:name="blue-star" ac:emoji-shortname=":party-parrot:" '
             'ac:emoji-id="3a7d5b1c2f3a7d5b1c2f3a7d5b1c2f" ac:emoji-fallback=":party-parrot:"',
-            Emoticon("party-parrot", ":party-parrot:"),
+            Emoticon(":party-parrot:", ":party-parrot:"),
         ),
         ('ac:emoji-id="ffffffff"', Emoticon("", "?")),
         ('ac:emoji-id="d800" ac:emoji-fallback="\u2728"', Emoticon("", "\u2728")),

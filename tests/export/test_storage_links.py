@@ -188,9 +188,9 @@ def test_emoji_wins_over_the_legacy_blue_star_name() -> None:
         '<ac:emoticon ac:name="blue-star" ac:emoji-shortname=":rocket:" '
         'ac:emoji-id="1f680" ac:emoji-fallback="\U0001f680" />'
     )
-    assert inlines(xml) == [Emoticon("rocket", "\U0001f680")]
+    assert inlines(xml) == [Emoticon(":rocket:", "\U0001f680")]
 
 
 def test_emoji_from_id_when_fallback_is_a_shortname() -> None:
     xml = '<ac:emoticon ac:name="blue-star" ac:emoji-id="1f680" ac:emoji-fallback=":rocket:" />'
-    assert inlines(xml) == [Emoticon("rocket", "\U0001f680")]
+    assert inlines(xml) == [Emoticon(":rocket:", "\U0001f680")]

@@ -171,12 +171,13 @@ def emoticon(element: etree._Element) -> list[Inline]:
     short = (shortname or (fallback if _is_shortname(fallback) else "")).strip(":")
     glyph = _emoji_from_id(emoji_id) or ("" if _is_shortname(fallback) else fallback)
     atlassian = _ATLASSIAN.get(short) or _ATLASSIAN.get(emoji_id.removeprefix("atlassian-"))
-    if atlassian is not None:
+    if atlassian is not None and not glyph:  # an emoji with code points stays that emoji
         return [Emoticon(atlassian, _EMOTICONS[atlassian])]
     if not glyph and legacy in _EMOTICONS and (legacy != "blue-star" or not short):
         return [Emoticon(legacy, _EMOTICONS[legacy])]
-    name = short or legacy
-    return [Emoticon(name, glyph or (f":{name}:" if name else "?"))]
+    if short:  # an emoji: named as Cloud names it, never as a legacy emoticon
+        return [Emoticon(f":{short}:", glyph or f":{short}:")]
+    return [Emoticon(legacy, glyph or (f":{legacy}:" if legacy else "?"))]
 
 
 def _is_shortname(text: str) -> bool:

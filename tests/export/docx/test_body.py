@@ -247,7 +247,7 @@ def test_emoticons_print_as_symbols_fonts_carry(write: WriteDocument) -> None:
         ("\u263a", ["Segoe UI Symbol"]),
         ("\u2714", ["Segoe UI Symbol"]),
         ("\u26a0", ["Segoe UI Symbol"]),
-        ("\u2714", ["Segoe UI Symbol"]),
+        ("\U0001f44d", ["Segoe UI Emoji"]),  # emoji stay emoji
         ("\U0001f638", ["Segoe UI Emoji"]),
         ("(unknown)", []),
     ]
