@@ -5,8 +5,8 @@ All pages are rendered once, then converted to text in ONE LibreOffice start; ea
 then gets its own test, so a failure names the page. Pages the engine cannot handle yet
 are listed in KNOWN_GAPS and expected to fail (strictly: the entry must go once fixed).
 
-The engine has no strict switch yet (issue 8 asks for one): until it does, a failure
-inside the reader only shows here as missing text, never as the exception itself.
+The suite renders strict (tests/conftest.py): a failure inside the reader or the writer
+raises and fails that page's test with the exception, instead of a placeholder.
 """
 
 from __future__ import annotations
@@ -38,23 +38,9 @@ MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load(
 MIN_PAGES = 60
 MIN_BODY_CHARACTERS = 40
 
-_DOCS = "01 Harbor Documentation"
-_CAPTION = "ac:caption of an image dropped"
-_CLOUD_EMOJI = "Cloud emoji (ac:name + ac:emoji-id/fallback) drawn as the ac:name symbol"
-_NFD = "ri:filename and attachment name differ in normal form: 'missing image'"
-_VIEW_FILE = "left out instead of an attachment link with name, size and type"
-_OVERFLOW = "raises OverflowError in the reader: the whole page is empty"
-_TAB_TITLE = "ui-tab titles dropped (only the bodies are rendered)"
-_EXPAND_TITLE = "ui-expand title dropped (only the body is rendered)"
-
-# Page → what the engine on main does wrong with it (the engine's to-do list). Each entry is
-# an expected failure; delete it when the engine handles the page.
-KNOWN_GAPS: dict[str, str] = {
-    f"{_DOCS}.xml": (
-        "manifest text 'product line ⚓' is not on the page, which reads 'product line. ⚓' "
-        "(a corpus fix, not an engine gap)"
-    ),
-}
+# Page → what the engine cannot handle yet, with the reason. Each entry is an expected
+# failure (strict: it must go once fixed). Empty: the engine handles every page.
+KNOWN_GAPS: dict[str, str] = {}
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _IMAGE_RELATIONSHIP = f"{_R}/image"
