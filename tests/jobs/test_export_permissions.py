@@ -11,7 +11,13 @@ import docx
 from fastapi.testclient import TestClient
 
 from tests.conftest import create_page, create_space
-from tests.jobs.conftest import WORD_BASE, ThreadWorkers, finished, wait_for_status
+from tests.jobs.conftest import (
+    DEFAULT_TEMPLATE,
+    WORD_BASE,
+    ThreadWorkers,
+    finished,
+    wait_for_status,
+)
 
 TEMPLATES = "/plugins/servlet/scroll-office/api/templates"
 XSRF = {"X-Atlassian-Token": "no-check"}
@@ -111,3 +117,71 @@ def test_includes_come_only_from_spaces_the_exporter_may_export(
     )
     assert admin_text.count("library text") == 2
     assert "Secret child" in admin_text
+
+
+def report_macro(name: str, labels: str, spaces: str) -> str:
+    return (
+        f'<ac:structured-macro ac:name="{name}">'
+        f'<ac:parameter ac:name="labels">{labels}</ac:parameter>'
+        f'<ac:parameter ac:name="spaces">{spaces}</ac:parameter></ac:structured-macro>'
+    )
+
+
+def test_reports_list_only_pages_the_exporter_may_export(
+    job_client: TestClient, start_workers: Callable[[], ThreadWorkers]
+) -> None:
+    """contentbylabel and recently-updated over every space, in a real export job: the
+    view-only space's pages are not listed for alice; the administrator sees them all."""
+    start_workers()
+    set_up(job_client)
+    for space, title in (("LIB", "Library runbook"), ("PUB", "Public runbook")):
+        page = create_page(job_client, title, space=space)
+        labelled = job_client.post(f"/rest/api/content/{page['id']}/label", json={"name": "ops"})
+        assert labelled.status_code == 200, labelled.text
+    body = report_macro("contentbylabel", "ops", "@all") + report_macro(
+        "recently-updated", "ops", "LIB,PUB"
+    )
+    report = create_page(job_client, "Runbooks", body, space="DOC")
+
+    def exported(client: TestClient) -> str:
+        started = client.post(
+            f"{WORD_BASE}/exports",
+            json={"pageId": report["id"], "templateId": DEFAULT_TEMPLATE},
+        )
+        assert started.status_code == 200, started.text
+        status = wait_for_status(client, started.json()["jobId"], finished)
+        assert status["status"] == "complete", status
+        document = docx.Document(io.BytesIO(client.get(status["downloadUrl"]).content))
+        return "\n".join(p.text for p in document.paragraphs)
+
+    alice = TestClient(job_client.app)
+    alice.auth = ALICE
+    text = exported(alice)
+    assert text.count("Public runbook") == 2  # listed by both macros
+    assert "Library runbook" not in text
+    admin_text = exported(job_client)
+    assert admin_text.count("Library runbook") == 2
+    assert admin_text.count("Public runbook") == 2
+
+
+def test_mentions_print_the_persons_name(
+    job_client: TestClient, start_workers: Callable[[], ThreadWorkers]
+) -> None:
+    """Server storage names people by user key or username; the export prints their name."""
+    start_workers()
+    set_up(job_client)
+    key = job_client.get("/rest/api/user", params={"username": "alice"}).json()["userKey"]
+    body = (
+        f'<p>Owner: <ac:link><ri:user ri:userkey="{key}" /></ac:link>, '
+        '<ac:link><ri:user ri:username="alice" /></ac:link>, '
+        '<ac:link><ri:user ri:userkey="0000ffff" /></ac:link>.</p>'
+    )
+    page = create_page(job_client, "Owners", body, space="DOC")
+    started = job_client.post(
+        f"{WORD_BASE}/exports", json={"pageId": page["id"], "templateId": DEFAULT_TEMPLATE}
+    )
+    status = wait_for_status(job_client, started.json()["jobId"], finished)
+    document = docx.Document(io.BytesIO(job_client.get(status["downloadUrl"]).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Owner: Alice, Alice, 0000ffff." in text
+    assert "Owners: mention of an unknown user (0000ffff)" in status["log"]

@@ -77,6 +77,7 @@ __all__ = [
     "PageIndex",
     "PageLookup",
     "PageSource",
+    "PeopleDirectory",
     "RootPageNotFound",
     "assemble",
 ]
@@ -145,6 +146,17 @@ class PageCatalog(Protocol):
         self, space_keys: Sequence[str], labels: Sequence[str], limit: int
     ) -> Sequence[PageSource]:
         """The ``limit`` pages modified last, newest first (``labels``: any of them)."""
+        ...
+
+
+@runtime_checkable
+class PeopleDirectory(Protocol):
+    """Names of the people pages mention. Optional: without it, a mention that carries no
+    name of its own (Server's ``ri:userkey``, Cloud's ``ri:account-id``) prints what it
+    has and is reported."""
+
+    def person_name(self, username: str | None, userkey: str | None) -> str | None:
+        """The display name of the user with that username or user key, if known."""
         ...
 
 
@@ -494,13 +506,19 @@ class _Assembly:
                         continue
                 case Image():
                     self._attach(node, context)
-                case UserMention(display_name=None, username=None):
-                    who = node.account_id or node.userkey or "?"
-                    self._report(context.page, [f"mention of an unknown user ({who})"])
+                case UserMention(display_name=None):
+                    self._name(node, context)
                 case IndexTerm():
                     self._has_index_terms = True
             out.append(node)
         return out
+
+    def _name(self, mention: UserMention, context: _PageContext) -> None:
+        if isinstance(self._lookup, PeopleDirectory):
+            mention.display_name = self._lookup.person_name(mention.username, mention.userkey)
+        if mention.display_name is None and mention.username is None:
+            who = mention.account_id or mention.userkey or "?"
+            self._report(context.page, [f"mention of an unknown user ({who})"])
 
     def _attach(self, image: Image, context: _PageContext) -> None:
         if not image.attachment:

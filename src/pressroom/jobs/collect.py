@@ -6,23 +6,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from pressroom.auth.identity import Identity, exportable_space_ids
-from pressroom.content.models import DOCUMENT_TYPES, Content, Space
+from pressroom.auth.models import User
+from pressroom.content.models import DOCUMENT_TYPES, Content, Label, Space
 from pressroom.errors import TooLarge
 from pressroom.export.assemble import ContentType, PageSource
 from pressroom.ids import parse_content_id
 
+# A contentbylabel or recently-updated macro lists this many pages at most.
+MAX_REPORTED_PAGES = 500
+
 
 class DatabasePages:
-    """A PageLookup (see export/assemble.py) over one session, limited to the spaces
-    ``identity`` may view **and** export: pages anywhere else do not exist for the export,
-    so includes, ``$scroll.includepage`` and cross-space macros never show them. The
-    export's own tree is loaded in a few queries up front; pages outside it (links,
-    includes) are loaded when asked for, then kept."""
+    """A PageLookup, PageCatalog and PeopleDirectory (see export/assemble.py) over one
+    session, limited to the spaces ``identity`` may view **and** export: pages anywhere
+    else do not exist for the export, so includes, ``$scroll.includepage`` and
+    cross-space macros (children, contentbylabel, recently-updated, page properties
+    reports) never show them. The export's own tree is loaded in a few queries up front;
+    pages outside it (links, includes, reports) are loaded when asked for, then kept."""
 
     def __init__(
         self, session: Session, identity: Identity, attachments_dir: Path, base_url: str
@@ -84,16 +90,58 @@ class DatabasePages:
             self._children[key] = [p for row in rows if (p := self._pages.get(row.id))]
         return self._children[key]
 
-    def _load(self, *conditions: object) -> list[Content]:
+    def labelled(self, labels: Sequence[str], space_keys: Sequence[str]) -> Sequence[PageSource]:
+        if not labels:
+            return []
+        rows = self._load(
+            _has_label(labels),
+            *_in_spaces(space_keys),
+            order=(func.lower(Content.title), Content.id),
+            limit=MAX_REPORTED_PAGES,
+        )
+        return self._sources(rows)
+
+    def recently_updated(
+        self, space_keys: Sequence[str], labels: Sequence[str], limit: int
+    ) -> Sequence[PageSource]:
+        conditions = [*_in_spaces(space_keys)] + ([_has_label(labels)] if labels else [])
+        rows = self._load(
+            *conditions,
+            order=(Content.modified_at.desc(), Content.id.desc()),
+            limit=max(0, min(limit, MAX_REPORTED_PAGES)),
+        )
+        return self._sources(rows)
+
+    def person_name(self, username: str | None, userkey: str | None) -> str | None:
+        if userkey:
+            match = User.user_key == userkey
+        elif username:
+            match = User.username == username
+        else:
+            return None
+        user = self._session.scalar(select(User).where(match))
+        return user.display_name if user else None
+
+    def _load(
+        self,
+        *conditions: object,
+        order: tuple[Any, ...] = (Content.position, Content.id),
+        limit: int | None = None,
+    ) -> list[Content]:
         statement = (
             select(Content)
             .where(Content.status == "current", Content.type.in_(DOCUMENT_TYPES), *conditions)  # type: ignore[arg-type]
             .options(selectinload(Content.labels))
-            .order_by(Content.position, Content.id)
+            .order_by(*order)
+            .limit(limit)
         )
         if self._readable is not None:
             statement = statement.where(Content.space_id.in_(self._readable))
         return list(self._session.scalars(statement))
+
+    def _sources(self, rows: list[Content]) -> list[PageSource]:
+        self._remember(rows)
+        return [page for row in rows if (page := self._pages.get(row.id)) is not None]
 
     def _remember(self, rows: list[Content], children_known: bool = False) -> None:
         files = self._attachment_files([row.id for row in rows])
@@ -138,3 +186,14 @@ class DatabasePages:
             created=row.created_at.isoformat(),
             modified=row.modified_at.isoformat(),
         )
+
+
+def _has_label(labels: Sequence[str]) -> ColumnElement[bool]:
+    return Content.labels.any(func.lower(Label.name).in_([label.lower() for label in labels]))
+
+
+def _in_spaces(space_keys: Sequence[str]) -> list[ColumnElement[bool]]:
+    """No keys: every space (the caller's readable ones, as always)."""
+    if not space_keys:
+        return []
+    return [Content.space.has(func.upper(Space.key).in_([key.upper() for key in space_keys]))]
