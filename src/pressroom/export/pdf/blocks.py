@@ -1,0 +1,251 @@
+"""Block nodes to Typst markup.
+
+Page breaks and page orientation exist only at the top level of the document (Typst
+refuses them inside boxes, lists and tables); inside containers they are left out.
+A block whose writing fails costs that block: a visible placeholder and a warning
+naming the page (``strict`` raises instead, for tests).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pressroom.export import ast
+from pressroom.export.pdf.escape import markup_text, typst_string
+from pressroom.export.pdf.inlines import InlineWriter, WriterState
+from pressroom.export.pdf.plan import MAX_HEADING_LEVEL
+from pressroom.export.pdf.tables import write_table
+
+# Confluence code macro languages → the names Typst's highlighter knows.
+LANGUAGES: Final = {
+    "actionscript3": "actionscript",
+    "applescript": "applescript",
+    "bash": "bash",
+    "shell": "bash",
+    "sh": "bash",
+    "c#": "cs",
+    "csharp": "cs",
+    "cpp": "cpp",
+    "c++": "cpp",
+    "c": "c",
+    "css": "css",
+    "coldfusion": "html",
+    "delphi": "pascal",
+    "pascal": "pascal",
+    "diff": "diff",
+    "patch": "diff",
+    "erlang": "erlang",
+    "erl": "erlang",
+    "groovy": "groovy",
+    "html": "html",
+    "xml": "xml",
+    "html/xml": "xml",
+    "java": "java",
+    "javafx": "java",
+    "javascript": "js",
+    "js": "js",
+    "typescript": "ts",
+    "ts": "ts",
+    "json": "json",
+    "perl": "perl",
+    "php": "php",
+    "powershell": "powershell",
+    "python": "python",
+    "py": "python",
+    "ruby": "ruby",
+    "rb": "ruby",
+    "rust": "rust",
+    "go": "go",
+    "scala": "scala",
+    "sql": "sql",
+    "vb": "vb",
+    "yaml": "yaml",
+    "yml": "yaml",
+    "kotlin": "kotlin",
+    "swift": "swift",
+    "dockerfile": "dockerfile",
+    "makefile": "makefile",
+    "ini": "ini",
+    "toml": "toml",
+    "lua": "lua",
+    "r": "r",
+    "haskell": "haskell",
+    "clojure": "clojure",
+    "markdown": "md",
+}
+
+
+class BlockWriter:
+    def __init__(self, state: WriterState, strict: bool = False) -> None:
+        self.state = state
+        self.inlines = InlineWriter(state)
+        self.strict = strict
+        self.depth = 0  # 0: the top level of the document
+
+    def write(self, blocks: list[ast.Block]) -> str:
+        return "".join(self.block(block) for block in blocks)
+
+    def nested(self, blocks: list[ast.Block]) -> str:
+        self.depth += 1
+        try:
+            return self.write(blocks)
+        finally:
+            self.depth -= 1
+
+    def block(self, block: ast.Block) -> str:
+        try:
+            return self._block(block)
+        except Exception as exc:
+            if self.strict:
+                raise
+            name = type(block).__name__
+            self.state.warn(f"{name} left out: it could not be written ({exc})")
+            return f"#pr-mono[{markup_text(f'[{name} left out]')}]\n\n"
+
+    def _block(self, block: ast.Block) -> str:
+        match block:
+            case ast.Heading():
+                return self._heading(block)
+            case ast.Paragraph():
+                return self._paragraph(block)
+            case ast.BlockQuote(blocks=body):
+                return f"#quote[{self.nested(body)}]\n\n"
+            case ast.CodeBlock():
+                return self._code(block)
+            case ast.HorizontalRule():
+                return "#pr-rule-line()\n\n"
+            case ast.ListBlock():
+                return self._list(block)
+            case ast.TaskList():
+                return self._tasks(block)
+            case ast.Table():
+                return write_table(block, self.nested)
+            case ast.Admonition():
+                return self._admonition(block)
+            case ast.Expand(title=title, blocks=body):
+                return f"#pr-expand({typst_string(title)})[{self.nested(body)}]\n\n"
+            case ast.TableOfContents():
+                return self._toc(block)
+            case ast.PageBreak():
+                return "#pagebreak(weak: true)\n\n" if self.depth == 0 else ""
+            case ast.OrientedSection():
+                return self._oriented(block)
+            case ast.Columns():
+                return self._columns(block)
+            case ast.Index():
+                return "#heading(level: 1, numbering: none)[#strings.index]\n#pr-index()\n\n"
+        nested = getattr(block, "blocks", None)
+        return self.nested(nested) if isinstance(nested, list) else ""
+
+    def _heading(self, heading: ast.Heading) -> str:
+        if heading.page_title:
+            self.state.page = ast_text(heading.children)
+        label = self.state.plan.heading_labels.get(id(heading))
+        body = self.inlines.write(heading.children)
+        attach = f" <{label}>" if label else ""
+        if heading.level > MAX_HEADING_LEVEL:
+            return f"#pr-deep-heading[{body}]{attach}\n\n"
+        return f"#heading(level: {max(1, heading.level)})[{body}]{attach}\n\n"
+
+    def _paragraph(self, paragraph: ast.Paragraph) -> str:
+        body = self.inlines.write(paragraph.children)
+        if not body:
+            return ""
+        if paragraph.align in ("center", "right"):
+            body = f"#align({paragraph.align})[{body}]"
+        elif paragraph.align == "justify":
+            body = f"#par(justify: true)[{body}]"
+        if paragraph.indent > 0:
+            body = f"#pad(left: {min(paragraph.indent, 10) * 22.5}pt)[{body}]"
+        return body + "\n\n"
+
+    def _code(self, code: ast.CodeBlock) -> str:
+        options = []
+        language = LANGUAGES.get((code.language or "").strip().lower())
+        if language:
+            options.append(f"lang: {typst_string(language)}")
+        if code.title:
+            options.append(f"title: {typst_string(code.title)}")
+        if code.line_numbers:
+            options.append(f"numbers: true, first: {max(0, min(code.first_line, 10**9))}")
+        text = code.code.expandtabs(4).rstrip("\n")
+        return f"#pr-code({', '.join([typst_string(text), *options])})\n\n"
+
+    def _list(self, block: ast.ListBlock) -> str:
+        items = ", ".join(f"[{self.nested(item.blocks).strip()}]" for item in block.items)
+        if not items:
+            return ""
+        if block.ordered:
+            return f"#enum(start: {max(0, min(block.start, 10**9))}, {items})\n\n"
+        return f"#list({items})\n\n"
+
+    def _tasks(self, block: ast.TaskList) -> str:
+        items = "".join(
+            f"({str(task.checked).lower()}, [{self.nested(task.blocks).strip()}]),"
+            for task in block.items
+        )
+        return f"#pr-tasks(({items}))\n\n" if items else ""
+
+    def _admonition(self, box: ast.Admonition) -> str:
+        options = [typst_string(box.kind)]
+        if box.title:
+            options.append(f"title: {typst_string(box.title)}")
+        for name, colour in (
+            ("background", box.background),
+            ("border", box.border_color),
+            ("title-background", box.title_background),
+        ):
+            if colour and _is_colour(colour):
+                options.append(f'{name}: "{colour}"')
+        return f"#pr-admonition({', '.join(options)})[{self.nested(box.blocks)}]\n\n"
+
+    def _toc(self, toc: ast.TableOfContents) -> str:
+        plan = self.state.plan
+        low, high = toc.levels or (toc.min_level, toc.max_level)
+        high = min(max(high, 1), MAX_HEADING_LEVEL)
+        options = [f"min: {min(max(low, 1), high)}", f"max: {high}"]
+        if toc.scope_bookmark and (start := plan.target(toc.scope_bookmark)):
+            options.append(f"after: <{start}>")
+            if end := plan.section_ends.get(start):
+                options.append(f"before: <{end}>")
+        return f"#pr-toc({', '.join(options)})\n\n"
+
+    def _oriented(self, section: ast.OrientedSection) -> str:
+        if self.depth > 0:
+            return self.nested(section.blocks)
+        flipped = "not settings.landscape" if section.landscape else "settings.landscape"
+        self.depth += 1
+        try:
+            body = self.write(section.blocks)
+        finally:
+            self.depth -= 1
+        return f"#page(flipped: {flipped})[{body}]\n\n"
+
+    def _columns(self, block: ast.Columns) -> str:
+        if not block.columns:
+            return ""
+        widths = [c.width_percent for c in block.columns]
+        if all(w and w > 0 for w in widths):
+            sizes = ", ".join(f"{w:.2f}fr" for w in widths if w)
+        else:
+            sizes = ", ".join("1fr" for _ in widths)
+        cells = ", ".join(f"[{self.nested(c.blocks)}]" for c in block.columns)
+        return f"#grid(columns: ({sizes},), column-gutter: 14pt, {cells})\n\n"
+
+
+def _is_colour(value: str) -> bool:
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
+
+
+def ast_text(inlines: list[ast.Inline]) -> str:
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, ast.Text):
+            parts.append(node.text)
+        elif isinstance(node, ast.Styled | ast.Colored | ast.Link):
+            parts.append(ast_text(node.children))
+    return "".join(parts)
