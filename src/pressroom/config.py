@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(
         default=60.0, gt=0, description="A running job without heartbeat this long has died"
     )
+    pdf_max_concurrent_jobs: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="PDF compiles at once on one machine (each holds its document in memory)",
+    )
+    pdf_memory_limit_mb: int = Field(
+        default=4096, ge=256, description="Memory limit of one PDF compile process"
+    )
     webhook_allow: list[str] = Field(
         default_factory=list,
         description="Hosts or CIDR ranges webhooks may reach beyond public addresses",

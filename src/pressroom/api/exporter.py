@@ -1,4 +1,6 @@
-"""The Scroll Word Exporter REST API: sync export, async jobs, status, cancel, download.
+"""The Scroll Word and PDF Exporter REST APIs: sync export, async jobs, status, cancel,
+download. One set of route functions serves both; :func:`exporter_router` mounts them
+under an exporter's base path.
 
 Paths, JSON field names and status values are those of the Scroll exporters
 (``shared/seed``): scripts written for them work unchanged.
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -48,9 +51,31 @@ from pressroom.jobs.submission import check_exportable, check_job_caps
 
 WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
 WORD_ARTIFACTS = ARTIFACTS_PATHS["word"]
+PDF_BASE = "/plugins/servlet/scroll-pdf/api/public/1"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MEDIA_TYPE = "application/pdf"
 
-router = APIRouter(tags=["Word export"])
+
+@dataclass(frozen=True, slots=True)
+class ExporterApi:
+    """Where one exporter's API lives and what its files are."""
+
+    exporter: str  # the job's exporter: word, pdf
+    base: str
+    media_type: str
+    extension: str
+    tag: str
+    file_description: str
+
+    @property
+    def artifacts(self) -> str:
+        return ARTIFACTS_PATHS[self.exporter]
+
+
+WORD_API = ExporterApi(
+    "word", WORD_BASE, DOCX_MEDIA_TYPE, "docx", "Word export", "The exported Word file"
+)
+PDF_API = ExporterApi("pdf", PDF_BASE, PDF_MEDIA_TYPE, "pdf", "PDF export", "The exported PDF")
 
 BCP47 = re.compile(r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$")
 NumericId = StrictStr | StrictInt
@@ -135,27 +160,121 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         429: "Too many jobs are queued; see Retry-After",
     }.items()
 }
-DOCX_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The exported Word file",
-        "content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+
+
+def file_response(api: ExporterApi) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "description": api.file_description,
+            "content": {api.media_type: {"schema": {"type": "string", "format": "binary"}}},
+        }
     }
-}
 
 
-@router.post(f"{WORD_BASE}/exports", response_model=JobCreated, responses=ERRORS)
-async def start_export(
-    body: ExportParameters,
-    request: Request,
-    response: Response,
-    db: DbDep,
-    identity: IdentityDep,
-    settings: SettingsDep,
-) -> JobCreated:
-    """Start an asynchronous export; poll its status every 2 seconds."""
-    identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
-    job = await run_in_threadpool(_submit, request, db, identity, body.to_request("word"))
-    return JobCreated(jobId=job.id)
+def exporter_router(api: ExporterApi) -> APIRouter:
+    """The routes of one exporter under its base path, all sharing the functions below."""
+    router = APIRouter(tags=[api.tag])
+    file_responses = {**file_response(api), **ERRORS}
+
+    @router.post(f"{api.base}/exports", response_model=JobCreated, responses=ERRORS)
+    async def start_export(
+        body: ExportParameters,
+        request: Request,
+        response: Response,
+        db: DbDep,
+        identity: IdentityDep,
+        settings: SettingsDep,
+    ) -> JobCreated:
+        """Start an asynchronous export; poll its status every 2 seconds."""
+        identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
+        export = body.to_request(api.exporter)
+        job = await run_in_threadpool(_submit, request, db, identity, export)
+        return JobCreated(jobId=job.id)
+
+    @router.get(f"{api.base}/exports/{{job_id}}/status", response_model=JobStatus, responses=ERRORS)
+    def export_status(job_id: str, request: Request, db: DbDep, identity: IdentityDep) -> JobStatus:
+        with db.read() as session:
+            job = _find(session, identity, job_id, request, api)
+            return _status_of(job, request)
+
+    @router.delete(f"{api.base}/exports/{{job_id}}", status_code=204, responses=ERRORS)
+    def cancel_export(job_id: str, request: Request, db: DbDep, identity: IdentityDep) -> Response:
+        """Cancel a queued or running export; its status is ``cancelled`` at once."""
+        with db.write() as session:
+            job = _find(session, identity, job_id, request, api)
+            cancel_job(session, job, request.app.state.clock)
+        return Response(status_code=204)
+
+    @router.get(
+        f"{api.artifacts}/{{job_id}}/{{file_name}}",
+        responses=file_responses,
+        response_class=FileResponse,
+    )
+    def download_export(
+        job_id: str,
+        file_name: str,
+        request: Request,
+        db: DbDep,
+        identity: IdentityDep,
+        settings: SettingsDep,
+    ) -> Response:
+        with db.read() as session:
+            job = _find(session, identity, job_id, request, api)
+            if job.state != "complete" or job.file_name != file_name or not job.file_key:
+                raise NotFound(f"Export job {job_id} has no file named {file_name}.")
+            path = export_dir(settings.exports_dir, job.id) / job.file_key
+        if not path.is_file():
+            raise NotFound(f"The file of export job {job_id} was removed.")
+        return FileResponse(
+            path,
+            media_type=api.media_type,
+            headers={"Content-Disposition": content_disposition(file_name)},
+        )
+
+    @router.get(
+        f"{api.base}/export-sync",
+        response_class=FileResponse,
+        responses={
+            **file_responses,
+            500: {"description": "The export failed", "model": ErrorBody},
+            504: {"description": "The export took too long; use the async API", "model": ErrorBody},
+        },
+    )
+    async def export_sync(
+        request: Request,
+        response: Response,
+        db: DbDep,
+        identity: IdentityDep,
+        settings: SettingsDep,
+        templateId: Annotated[str, Query(min_length=1, max_length=255)],  # noqa: N803
+        pageId: Annotated[str, Query(pattern=r"^\s*\d{1,18}\s*$")],  # noqa: N803
+        scope: Annotated[Literal["current", "descendants"], Query()] = "current",
+        locale: Annotated[str | None, Query(max_length=35)] = None,
+        versionId: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
+        variantId: Annotated[str | None, Query(max_length=64)] = "all",  # noqa: N803
+        languageKey: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
+    ) -> Response:
+        """Export and answer with the file. Rendering runs in the export workers; past the
+        configured timeout the job is cancelled and the answer is 504."""
+        optional = {
+            "locale": locale,
+            "versionId": versionId,
+            "variantId": variantId,
+            "languageKey": languageKey,
+        }
+        parameters = _sync_parameters(pageId, templateId, scope, optional)
+        identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
+        export = parameters.to_request(api.exporter, synchronous=True)
+        job = await run_in_threadpool(_submit, request, db, identity, export)
+        finished = await _wait_for(job.id, request, db, identity, settings.sync_timeout_seconds)
+        if finished is None:
+            await run_in_threadpool(_cancel_by_id, job.id, request, db, identity)
+        answer = _sync_answer(finished, settings, api)
+        # A returned response does not carry the cookies set on ``response``: copy them.
+        answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")
+        return answer
+
+    return router
 
 
 def _with_anonymous_session(identity: Identity, request: Request, response: Response) -> Identity:
@@ -184,101 +303,24 @@ def _submit(request: Request, db: Any, identity: Identity, export: ExportRequest
     return job
 
 
-@router.get(f"{WORD_BASE}/exports/{{job_id}}/status", response_model=JobStatus, responses=ERRORS)
-def export_status(job_id: str, request: Request, db: DbDep, identity: IdentityDep) -> JobStatus:
-    with db.read() as session:
-        job = find_job(session, identity, job_id, request.app.state.clock)
-        return _status_of(job, request)
+def _find(
+    session: Any, identity: Identity, job_id: str, request: Request, api: ExporterApi
+) -> ExportJob:
+    """The caller's job of this exporter: a PDF job is not found under the Word API."""
+    job = find_job(session, identity, job_id, request.app.state.clock)
+    if job.exporter != api.exporter:
+        raise NotFound(
+            f"No export job with id {job_id} exists (jobs are removed 10 minutes after they end)."
+        )
+    return job
 
 
 def _status_of(job: ExportJob, request: Request) -> JobStatus:
     return JobStatus.model_validate(status_payload(job, origin(request)))
 
 
-@router.delete(f"{WORD_BASE}/exports/{{job_id}}", status_code=204, responses=ERRORS)
-def cancel_export(job_id: str, request: Request, db: DbDep, identity: IdentityDep) -> Response:
-    """Cancel a queued or running export; its status is ``cancelled`` at once."""
-    with db.write() as session:
-        job = find_job(session, identity, job_id, request.app.state.clock)
-        cancel_job(session, job, request.app.state.clock)
-    return Response(status_code=204)
-
-
-@router.get(
-    f"{WORD_ARTIFACTS}/{{job_id}}/{{file_name}}",
-    responses={**DOCX_RESPONSE, **ERRORS},
-    response_class=FileResponse,
-)
-def download_export(
-    job_id: str,
-    file_name: str,
-    request: Request,
-    db: DbDep,
-    identity: IdentityDep,
-    settings: SettingsDep,
-) -> Response:
-    with db.read() as session:
-        job = find_job(session, identity, job_id, request.app.state.clock)
-        if job.state != "complete" or job.file_name != file_name or not job.file_key:
-            raise NotFound(f"Export job {job_id} has no file named {file_name}.")
-        path = export_dir(settings.exports_dir, job.id) / job.file_key
-    if not path.is_file():
-        raise NotFound(f"The file of export job {job_id} was removed.")
-    return FileResponse(
-        path,
-        media_type=DOCX_MEDIA_TYPE,
-        headers={"Content-Disposition": content_disposition(file_name)},
-    )
-
-
-@router.get(
-    f"{WORD_BASE}/export-sync",
-    response_class=FileResponse,
-    responses={
-        **DOCX_RESPONSE,
-        **ERRORS,
-        500: {"description": "The export failed", "model": ErrorBody},
-        504: {"description": "The export took too long; use the async API", "model": ErrorBody},
-    },
-)
-async def export_sync(
-    request: Request,
-    response: Response,
-    db: DbDep,
-    identity: IdentityDep,
-    settings: SettingsDep,
-    templateId: Annotated[str, Query(min_length=1, max_length=255)],  # noqa: N803
-    pageId: Annotated[str, Query(pattern=r"^\s*\d{1,18}\s*$")],  # noqa: N803
-    scope: Annotated[Literal["current", "descendants"], Query()] = "current",
-    locale: Annotated[str | None, Query(max_length=35)] = None,
-    versionId: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
-    variantId: Annotated[str | None, Query(max_length=64)] = "all",  # noqa: N803
-    languageKey: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
-) -> Response:
-    """Export and answer with the file. Rendering runs in the export workers; past the
-    configured timeout the job is cancelled and the answer is 504."""
-    parameters = _sync_parameters(
-        pageId,
-        templateId,
-        scope,
-        {
-            "locale": locale,
-            "versionId": versionId,
-            "variantId": variantId,
-            "languageKey": languageKey,
-        },
-    )
-    identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
-    job = await run_in_threadpool(
-        _submit, request, db, identity, parameters.to_request("word", synchronous=True)
-    )
-    finished = await _wait_for(job.id, request, db, identity, settings.sync_timeout_seconds)
-    if finished is None:
-        await run_in_threadpool(_cancel_by_id, job.id, request, db, identity)
-    answer = _sync_answer(finished, settings)
-    # A returned response does not carry the cookies set on ``response``: copy them.
-    answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")
-    return answer
+router = exporter_router(WORD_API)
+pdf_router = exporter_router(PDF_API)
 
 
 def _sync_parameters(
@@ -298,12 +340,12 @@ def _sync_parameters(
         raise InvalidInput(describe_validation(exc.errors())) from exc
 
 
-def _sync_answer(finished: ExportJob | None, settings: Settings) -> Response:
+def _sync_answer(finished: ExportJob | None, settings: Settings, api: ExporterApi) -> Response:
     if finished is None:
         return error_response(
             504,
             f"The export took longer than {settings.sync_timeout_seconds:g} s. Use the "
-            f"asynchronous API instead: POST {WORD_BASE}/exports, then poll the status.",
+            f"asynchronous API instead: POST {api.base}/exports, then poll the status.",
         )
     if finished.state != "complete" or not finished.file_name or not finished.file_key:
         return error_response(
@@ -312,11 +354,11 @@ def _sync_answer(finished: ExportJob | None, settings: Settings) -> Response:
         )
     return FileResponse(
         export_dir(settings.exports_dir, finished.id) / finished.file_key,
-        media_type=DOCX_MEDIA_TYPE,
+        media_type=api.media_type,
         # As API.md says: the synchronous answer is named after the page title alone.
         headers={
             "Content-Disposition": content_disposition(
-                f"{safe_title(finished.page_title or 'export')}.docx"
+                f"{safe_title(finished.page_title or 'export')}.{api.extension}"
             )
         },
     )

@@ -17,14 +17,25 @@ router = APIRouter(tags=["documentation"])
 
 WORD_SPEC_PATH = "/download/resources/com.k15t.scroll.scroll-office/api-docs/1/openapi.yaml"
 WORD_PREFIX = "/plugins/servlet/scroll-office/"
+PDF_SPEC_PATH = "/download/resources/com.k15t.scroll.scroll-pdf/api-docs/1/openapi.yaml"
+PDF_PREFIX = "/plugins/servlet/scroll-pdf/"
 
 Spec = dict[str, Any]
 
 
 @router.get(WORD_SPEC_PATH, include_in_schema=False)
 def word_exporter_spec(request: Request) -> Response:
+    return _spec_answer(request, WORD_PREFIX, "Pressroom Word export API")
+
+
+@router.get(PDF_SPEC_PATH, include_in_schema=False)
+def pdf_exporter_spec(request: Request) -> Response:
+    return _spec_answer(request, PDF_PREFIX, "Pressroom PDF export API")
+
+
+def _spec_answer(request: Request, prefix: str, title: str) -> Response:
     app: FastAPI = request.app
-    spec = exporter_spec(app.openapi(), WORD_PREFIX, "Pressroom Word export API")
+    spec = exporter_spec(app.openapi(), prefix, title)
     return Response(yaml.safe_dump(spec, sort_keys=False), media_type="application/yaml")
 
 

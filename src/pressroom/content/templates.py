@@ -9,6 +9,7 @@ Exports find their template through :func:`resolve_template`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -48,8 +49,16 @@ from pressroom.export.docx.default_template import (
     TEMPLATE_NAME,
     default_template_bytes,
 )
+from pressroom.export.pdf import templates as pdf_templates
+from pressroom.export.pdf.validate import validate_pdf_template
 
 WORD: Final = "word"
+PDF: Final = "pdf"
+FILE_SUFFIXES: Final = {WORD: ".docx", PDF: ".zip"}
+MEDIA_TYPES: Final = {
+    WORD: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    PDF: "application/zip",
+}
 DOCX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_TEMPLATE_BYTES: Final = 50 * 1024 * 1024
 UNPACKED_PER_PACKED: Final = 10
@@ -94,7 +103,21 @@ BUILTIN_TEMPLATES: Final = {
         WORD,
         default_template_bytes,
     ),
+    **{
+        builtin.id: BuiltinTemplate(
+            builtin.id,
+            builtin.name,
+            builtin.description,
+            PDF,
+            functools.partial(pdf_templates.builtin_zip, builtin.id),
+        )
+        for builtin in pdf_templates.BUILTIN_PDF_TEMPLATES.values()
+    },
 }
+
+
+def _builtin_by_id(template_id: str) -> BuiltinTemplate | None:
+    return BUILTIN_TEMPLATES.get(pdf_templates.canonical_id(template_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +169,14 @@ class TemplateFiles:
     _materialised: ClassVar[set[Path]] = set()
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, exporter: str = WORD) -> None:
         self.root = home / "templates"
+        self.exporter = exporter
 
     def path_of(self, template_id: str) -> Path:
         if str(uuid.UUID(template_id)) != template_id:
             raise ValueError(f"not a template file id: {template_id!r}")
-        return self.root / f"{template_id}.docx"
+        return self.root / f"{template_id}{FILE_SUFFIXES[self.exporter]}"
 
     def existing(self, template_id: str) -> Path:
         """The file of an uploaded template; NotFound when the home lost it."""
@@ -194,12 +218,12 @@ class TemplateFiles:
         return [
             path
             for path in self.root.iterdir()
-            if path.is_file() and path.name.removesuffix(".docx") not in known_ids
+            if path.is_file() and path.name.split(".")[0] not in known_ids
         ]
 
     def builtin_path(self, builtin: BuiltinTemplate) -> Path:
         """The built-in template's file, (re)written once per process from its builder."""
-        path = self.root / "builtin" / f"{builtin.id}.docx"
+        path = self.root / "builtin" / f"{builtin.id}{FILE_SUFFIXES[builtin.exporter]}"
         with self._lock:
             if path not in self._materialised or not path.is_file():
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -212,13 +236,21 @@ class TemplateStore:
     """List, read, upload, replace, download and delete templates of one exporter."""
 
     def __init__(
-        self, db: Database, settings: Settings, limits: TemplateLimits | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        limits: TemplateLimits | None = None,
+        exporter: str = WORD,
     ) -> None:
         self.db = db
         self.home = settings.home
-        self.files = TemplateFiles(settings.home)
+        self.files = TemplateFiles(settings.home, exporter)
         self.limits = limits or TemplateLimits.of(settings)
-        self.exporter = WORD
+        self.exporter = exporter
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.exporter]
 
     def available(self, identity: Identity, space_key: str | None = None) -> list[TemplateInfo]:
         """Built-in and global templates, and those of ``space_key`` (else of every
@@ -253,7 +285,7 @@ class TemplateStore:
         _require_login(identity, "upload templates")
         with self.db.read() as session:  # refuse before the costly checks of the file
             self._target_space(session, identity, upload.space_key)
-        warnings = self._validate(upload.data)
+        warnings = self._validate(upload.data, upload.file_name)
         template_id = str(uuid.uuid4())
         name = _clean_name(upload.name, upload.file_name)
         staged: Path | None = None
@@ -289,7 +321,7 @@ class TemplateStore:
         self._refuse_builtin(template_id, "replaced")
         with self.db.read() as session:  # refuse before the costly checks of the file
             self._manageable_row(session, identity, template_id)
-        warnings = self._validate(upload.data)
+        warnings = self._validate(upload.data, upload.file_name)
         staged: Path | None = None
         try:
             with self.db.write() as session:
@@ -340,9 +372,11 @@ class TemplateStore:
                 removed += 1
         return removed
 
-    def _validate(self, data: bytes) -> list[str]:
+    def _validate(self, data: bytes, file_name: str) -> list[str]:
         """Fatal problems raise (413 too large, 400 not a usable .docx); the rest is
         returned as warnings for the template's author."""
+        if self.exporter == PDF:
+            return self._validate_pdf(data, file_name)
         if not data:
             raise InvalidInput("The template file is empty. Upload a .docx file saved by Word.")
         if len(data) > self.limits.max_bytes:
@@ -364,8 +398,25 @@ class TemplateStore:
                 "Open it in Word and save it again as .docx."
             ) from exc
 
+    def _validate_pdf(self, data: bytes, file_name: str) -> list[str]:
+        if not data:
+            raise InvalidInput("The template file is empty. Upload a .zip with template.yaml.")
+        if len(data) > self.limits.max_bytes:
+            raise TooLarge(
+                f"The template is {len(data)} bytes; the limit is {self.limits.max_bytes} bytes."
+            )
+        try:
+            return validate_pdf_template(
+                data,
+                _clean_file_name(file_name),
+                max_bytes=self.limits.max_bytes,
+                max_uncompressed=self.limits.max_uncompressed,
+            )
+        except pdf_templates.TemplateInvalid as exc:
+            raise InvalidInput(f"This file cannot be used as a PDF template: {exc}") from exc
+
     def _builtin(self, template_id: str) -> BuiltinTemplate | None:
-        builtin = BUILTIN_TEMPLATES.get(template_id)
+        builtin = _builtin_by_id(template_id)
         return builtin if builtin is not None and builtin.exporter == self.exporter else None
 
     def _builtins(self) -> list[TemplateInfo]:
@@ -418,8 +469,8 @@ def resolve_template(
     """The template an export of ``exporter`` uses: a built-in one (its file written
     under ``home/templates/builtin/`` on first use) or an uploaded one. With
     ``identity``, templates of spaces it may not view do not exist."""
-    files = TemplateFiles(home)
-    builtin = BUILTIN_TEMPLATES.get(template_id)
+    files = TemplateFiles(home, exporter)
+    builtin = _builtin_by_id(template_id)
     if builtin is not None and builtin.exporter == exporter:
         return TemplateRef(builtin.id, builtin.name, files.builtin_path(builtin))
     template = find_template(session, template_id, exporter, identity)
@@ -469,7 +520,7 @@ def _builtin_info(builtin: BuiltinTemplate) -> TemplateInfo:
         space_key=None,
         creator=SYSTEM_CREATOR,
         modified_at=None,
-        file_name=f"{builtin.name}.docx",
+        file_name=f"{builtin.name}{FILE_SUFFIXES[builtin.exporter]}",
         file_size=None,
         builtin=True,
     )

@@ -1,4 +1,7 @@
-"""The Word export of one job: collect (step 1), assemble (step 2), write .docx (step 3)."""
+"""The export of one job: collect (step 1), assemble (step 2), write the file (step 3).
+
+:class:`WordRenderer` writes .docx; ``render_pdf.PdfRenderer`` shares all but the
+writing step."""
 
 from __future__ import annotations
 
@@ -28,13 +31,16 @@ from pressroom.jobs.collect import DatabasePages
 from pressroom.jobs.models import ExportJob
 from pressroom.jobs.progress import Checkpoint, JobCancelled
 from pressroom.jobs.runner import RenderedExport
-from pressroom.jobs.templates import resolve_job_template
+from pressroom.jobs.templates import JobTemplate, resolve_job_template
 
 UNSAFE_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 class WordRenderer:
     """Renders export jobs to .docx; the callable a :class:`JobRunner` runs."""
+
+    exporter = "word"
+    exporter_extension = "docx"
 
     def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
         self.settings = settings
@@ -61,12 +67,40 @@ class WordRenderer:
                 else 1
             )
             checkpoint.progress(1, 1)
-            template = resolve_job_template(session, self.settings, identity, job.template_id)
+            template = resolve_job_template(
+                session, self.settings, identity, job.template_id, self.exporter
+            )
             context = self._context(session, root, identity, pages, parameters, template.name)
             checkpoint.enter_step(2)
-            document = _assemble(pages, job, base_url, checkpoint)
+            document = _assemble(pages, job, base_url, checkpoint, self.exporter)
         checkpoint.progress(count, count)
         checkpoint.enter_step(3)
+        target, warnings = self._write(document, template, context, folder, checkpoint)
+        if target.stat().st_size > self.settings.max_export_bytes:
+            raise TooLarge(
+                f"The exported file is larger than the limit of "
+                f"{self.settings.max_export_bytes} bytes."
+            )
+        return RenderedExport(
+            path=target,
+            file_name=self._file_name(root, template, context),
+            page_title=root.title,
+            page_version=root.version,
+            warnings=list(dict.fromkeys([*document.warnings, *warnings])),
+        )
+
+    def _file_name(self, root: Content, template: JobTemplate, context: TemplateContext) -> str:
+        stamp = self.clock().strftime("%Y%m%d_%H%M%S")
+        return export_file_name(root.title, root.version, stamp, self.exporter_extension)
+
+    def _write(
+        self,
+        document: Document,
+        template: JobTemplate,
+        context: TemplateContext,
+        folder: Path,
+        checkpoint: Checkpoint,
+    ) -> tuple[Path, list[str]]:
         target = folder / "export.docx"
         partial = folder / "export.docx.partial"
         try:
@@ -85,15 +119,7 @@ class WordRenderer:
             partial.unlink(missing_ok=True)
             raise
         os.replace(partial, target)
-        return RenderedExport(
-            path=target,
-            file_name=export_file_name(
-                root.title, root.version, self.clock().strftime("%Y%m%d_%H%M%S"), "docx"
-            ),
-            page_title=root.title,
-            page_version=root.version,
-            warnings=list(dict.fromkeys([*document.warnings, *warnings])),
-        )
+        return target, warnings
 
     def _context(
         self,
@@ -150,12 +176,12 @@ def _person(user: User | None) -> Person | None:
 
 
 def _assemble(
-    pages: DatabasePages, job: ExportJob, base_url: str, checkpoint: Checkpoint
+    pages: DatabasePages, job: ExportJob, base_url: str, checkpoint: Checkpoint, exporter: str
 ) -> Document:
     options = assembly.ExportOptions(
         root_page_id=str(job.page_id),
         scope="descendants" if job.scope == "descendants" else "current",
-        exporter="word",
+        exporter="pdf" if exporter == "pdf" else "word",
         base_url=base_url,
     )
     try:

@@ -18,7 +18,7 @@ from pressroom.auth.models import User
 from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
 from pressroom.db import Database
-from pressroom.errors import PressroomError, kind_of
+from pressroom.errors import InvalidInput, PressroomError, kind_of
 from pressroom.jobs.lifecycle import export_dir
 from pressroom.jobs.models import ExportJob
 from pressroom.jobs.progress import Checkpoint, Heartbeat, JobCancelled
@@ -48,6 +48,19 @@ class RenderedExport:
 
 
 Renderer = Callable[[ExportJob, Path, Checkpoint], RenderedExport]
+
+
+class ExporterRenderers:
+    """The renderer of each exporter (``word``, ``pdf``), chosen by the job."""
+
+    def __init__(self, renderers: dict[str, Renderer]) -> None:
+        self.renderers = renderers
+
+    def __call__(self, job: ExportJob, folder: Path, checkpoint: Checkpoint) -> RenderedExport:
+        renderer = self.renderers.get(job.exporter)
+        if renderer is None:
+            raise InvalidInput(f"No exporter {job.exporter!r} on this server.")
+        return renderer(job, folder, checkpoint)
 
 
 class JobRunner:

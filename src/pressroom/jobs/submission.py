@@ -44,7 +44,7 @@ def check_exportable(
             f"You need the 'export' permission on space {content.space.key} to export its "
             "pages; ask a space administrator for it."
         )
-    resolve_job_template(session, settings, identity, export.template_id)
+    resolve_job_template(session, settings, identity, export.template_id, export.exporter)
     if export.webhook_url is not None:
         WebhookPolicy(settings.webhook_allow).check_syntax(export.webhook_url)
     if export.scope == "descendants" and content.type == "blogpost":

@@ -1,4 +1,4 @@
-"""Which Word template file a job uses."""
+"""Which template a job uses (Word: a .docx; PDF: a .zip)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,32 @@ from pressroom.auth.identity import Identity
 from pressroom.config import Settings
 from pressroom.content.templates import resolve_template
 from pressroom.export.docx import TEMPLATE_ID, TEMPLATE_NAME
+from pressroom.export.pdf.templates import BUILTIN_PDF_TEMPLATES, canonical_id
 
 
 @dataclass(frozen=True, slots=True)
 class JobTemplate:
-    """``path`` None means the built-in default template, which the writer holds in memory."""
+    """``path`` None means a built-in template (``builtin_id``), which the writer builds
+    from code."""
 
     path: Path | None
     name: str
+    builtin_id: str | None = None
 
 
 def resolve_job_template(
-    session: Session, settings: Settings, identity: Identity, template_id: str
+    session: Session,
+    settings: Settings,
+    identity: Identity,
+    template_id: str,
+    exporter: str = "word",
 ) -> JobTemplate:
     """The template ``identity`` may use; unknown or invisible ones raise NotFound."""
-    if template_id == TEMPLATE_ID:
-        return JobTemplate(path=None, name=TEMPLATE_NAME)
-    template = resolve_template(session, template_id, home=settings.home, identity=identity)
+    if exporter == "word" and template_id == TEMPLATE_ID:
+        return JobTemplate(path=None, name=TEMPLATE_NAME, builtin_id=TEMPLATE_ID)
+    if exporter == "pdf" and (builtin := BUILTIN_PDF_TEMPLATES.get(canonical_id(template_id))):
+        return JobTemplate(path=None, name=builtin.name, builtin_id=builtin.id)
+    template = resolve_template(
+        session, template_id, home=settings.home, identity=identity, exporter=exporter
+    )
     return JobTemplate(path=template.path, name=template.name)

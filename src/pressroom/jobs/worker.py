@@ -15,13 +15,20 @@ from pressroom.config import Settings
 from pressroom.db import Database
 from pressroom.jobs.queue import ExportQueue
 from pressroom.jobs.render import WordRenderer
-from pressroom.jobs.runner import JobRunner
+from pressroom.jobs.render_pdf import PdfRenderer
+from pressroom.jobs.runner import ExporterRenderers, JobRunner
 
 log = logging.getLogger("pressroom.jobs")
 
 
 def build_export_queue(settings: Settings, db: Database, clock: Clock = utcnow) -> ExportQueue:
-    runner = JobRunner(settings, db, WordRenderer(settings, db, clock), clock)
+    renderers = ExporterRenderers(
+        {
+            "word": WordRenderer(settings, db, clock),
+            "pdf": PdfRenderer(settings, db, clock),
+        }
+    )
+    runner = JobRunner(settings, db, renderers, clock)
     return ExportQueue(settings, runner)
 
 
