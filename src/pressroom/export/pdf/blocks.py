@@ -81,6 +81,7 @@ class BlockWriter:
         self.inlines = InlineWriter(state)
         self.strict = strict
         self.depth = 0  # 0: the top level of the document
+        self._previous: ast.Block | None = None  # the last top-level block written
 
     def write(self, blocks: list[ast.Block]) -> str:
         return "".join(self.block(block) for block in blocks)
@@ -93,6 +94,10 @@ class BlockWriter:
             self.depth -= 1
 
     def block(self, block: ast.Block) -> str:
+        if self.depth == 0:
+            previous, self._previous = self._previous, block
+            if isinstance(block, ast.PageBreak) and isinstance(previous, ast.Heading):
+                return ""  # a page with nothing but its title: its children follow on
         try:
             return self._block(block)
         except Exception as exc:

@@ -93,7 +93,15 @@ def document_data(
             "keywords": [texts.resolve(k) for k in settings.metadata.keywords],
         },
         "cover_lines": _cover_lines(texts, strings, context),
+        "chapter_level": _chapter_level(document),
     }
+
+
+def _chapter_level(document: ast.Document) -> int:
+    """The level whose headings are the chapters of running headers: 1, or 2 when the
+    whole export is one page tree under a single title."""
+    tops = sum(1 for b in document.blocks if isinstance(b, ast.Heading) and b.level == 1)
+    return 2 if tops == 1 else 1
 
 
 def _settings(
@@ -111,7 +119,7 @@ def _settings(
     suffix = settings.link_suffix.replace("${targetNumber}", "{page}")
     data["link_suffix"] = [
         {"page": ""} if index % 2 else {"text": piece}
-        for index, piece in enumerate(re.split(r"\{page\}", suffix))
+        for index, piece in enumerate(re.split(r"(\{page\})", suffix))
         if index % 2 or piece
     ]
     return data
