@@ -36,7 +36,8 @@ def _chapter(number: int, filler: int) -> str:
     )
     return (
         f"<h1>Section {number}.A</h1>{paragraphs}<h2>Detail {number}.A.1</h2>{paragraphs}"
-        f"<h1>Section {number}.B</h1><p>See <a href='https://example.com/{number}'>the site</a>.</p>"
+        f"<h1>Section {number}.B</h1>"
+        f"<p>See <a href='https://example.com/{number}'>the site</a>.</p>"
         f"{link}"
     )
 
