@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 
@@ -18,20 +19,31 @@ from tests.jobs.conftest import ThreadWorkers
 
 SPEC_PATH = "/download/resources/com.k15t.scroll.scroll-office/api-docs/1/openapi.yaml"
 BASE = "/plugins/servlet/scroll-office/api/public/1"
+PDF_SPEC_PATH = "/download/resources/com.k15t.scroll.scroll-pdf/api-docs/1/openapi.yaml"
+EXPORTERS = pytest.mark.parametrize(
+    ("spec_path", "app_path"),
+    [(SPEC_PATH, "scroll-office"), (PDF_SPEC_PATH, "scroll-pdf")],
+    ids=["word", "pdf"],
+)
 
 
-def test_spec_describes_every_exporter_endpoint(job_client: TestClient) -> None:
-    response = job_client.get(SPEC_PATH)
+@EXPORTERS
+def test_spec_describes_every_exporter_endpoint(
+    job_client: TestClient, spec_path: str, app_path: str
+) -> None:
+    base = f"/plugins/servlet/{app_path}/api/public/1"
+    response = job_client.get(spec_path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/yaml")
     spec = yaml.safe_load(response.text)
     paths = spec["paths"]
-    assert set(paths[f"{BASE}/exports"]) == {"post"}
-    assert set(paths[f"{BASE}/exports/{{job_id}}/status"]) == {"get"}
-    assert set(paths[f"{BASE}/exports/{{job_id}}"]) == {"delete"}
-    assert "get" in paths[f"{BASE}/export-sync"]
-    assert "get" in paths["/plugins/servlet/scroll-office/api/artifacts/{job_id}/{file_name}"]
-    sync_parameters = {p["name"] for p in paths[f"{BASE}/export-sync"]["get"]["parameters"]}
+    assert all(path.startswith(f"/plugins/servlet/{app_path}/") for path in paths)
+    assert set(paths[f"{base}/exports"]) == {"post"}
+    assert set(paths[f"{base}/exports/{{job_id}}/status"]) == {"get"}
+    assert set(paths[f"{base}/exports/{{job_id}}"]) == {"delete"}
+    assert "get" in paths[f"{base}/export-sync"]
+    assert "get" in paths[f"/plugins/servlet/{app_path}/api/artifacts/{{job_id}}/{{file_name}}"]
+    sync_parameters = {p["name"] for p in paths[f"{base}/export-sync"]["get"]["parameters"]}
     assert {
         "templateId",
         "pageId",
@@ -52,11 +64,14 @@ def test_spec_describes_every_exporter_endpoint(job_client: TestClient) -> None:
     assert "ErrorBody" in spec["components"]["schemas"]
 
 
+@EXPORTERS
 def test_schemathesis_finds_no_server_errors(
     job_app,  # type: ignore[no-untyped-def]
     job_client: TestClient,
     start_workers: Callable[[], ThreadWorkers],
     tmp_path: Path,
+    spec_path: str,
+    app_path: str,
 ) -> None:
     """Property-based requests from the spec: no 5xx, every answer as documented."""
     st = shutil.which("st", path=os.path.dirname(sys.executable))
@@ -70,7 +85,7 @@ def test_schemathesis_finds_no_server_errors(
             [
                 st,
                 "run",
-                f"{url}{SPEC_PATH}",
+                f"{url}{spec_path}",
                 "--url",
                 url,
                 "--checks",
