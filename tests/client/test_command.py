@@ -218,3 +218,22 @@ def test_output_with_a_trailing_slash_is_a_new_directory(
     assert result.exit_code == 0, result.output
     [written] = list((downloads / "new").iterdir())
     assert written.name.startswith("Operator Guide-v1-")
+
+
+def test_export_format_pdf_downloads_the_pdf(
+    live_server: LiveServer,
+    page_id: str,
+    downloads: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    live_server.start_workers()
+    monkeypatch.chdir(downloads)
+    result = _export(
+        live_server,
+        *("--format", "pdf", "--user", ADMIN[0], "--page", page_id, "--scope", "descendants"),
+        env={"PRESSROOM_PASSWORD": ADMIN[1]},
+    )
+    assert result.exit_code == 0, result.output
+    [written] = list(downloads.iterdir())
+    assert re.fullmatch(r"Operator Guide-v1-\d{8}_\d{6}\.pdf", written.name)
+    assert written.read_bytes().startswith(b"%PDF-")

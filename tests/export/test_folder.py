@@ -69,3 +69,27 @@ def test_render_command_reports_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2
     bad_scope = CliRunner().invoke(cli, ["render", str(tmp_path), "-o", "x.docx", "--scope", "all"])
     assert bad_scope.exit_code != 0
+
+
+def test_render_writes_a_pdf_when_the_output_ends_in_pdf(tmp_path: Path) -> None:
+    from tests.pdf_reading import pdftotext
+
+    source = tmp_path / "Release Notes.xml"
+    source.write_text("<h1>Fixed</h1><p>Everything.</p>", "utf-8")
+    out = tmp_path / "notes.pdf"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "render",
+            str(source),
+            "-o",
+            str(out),
+            "--template",
+            "com.k15t.scroll.pdf.default-template-article",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = pdftotext(out)
+    assert "Everything." in text and "Contents" not in text
+    bad = CliRunner().invoke(cli, ["render", str(source), "-o", str(tmp_path / "x.txt")])
+    assert bad.exit_code == 2

@@ -39,12 +39,24 @@ class ExportScope(StrEnum):
     descendants = "descendants"
 
 
+class ExportFormat(StrEnum):
+    word = "word"
+    pdf = "pdf"
+
+
 def export_command(
     url: Annotated[str, typer.Option(help="Server base URL, e.g. http://localhost:8090")],
     page: Annotated[str, typer.Option(help="Id of the page or blog post to export")],
     template: Annotated[
-        str, typer.Option(help="Template id (Template Information shows it)")
-    ] = DEFAULT_TEMPLATES["word"],
+        str | None,
+        typer.Option(
+            help="Template id (Template Information shows it); default: the built-in one",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="word (.docx) or pdf")
+    ] = ExportFormat.word,
     scope: Annotated[
         ExportScope, typer.Option(help="The page alone, or with all its descendants")
     ] = ExportScope.current,
@@ -74,18 +86,19 @@ def export_command(
         typer.Option(min=1, help="Give up (and cancel the job) after this many seconds"),
     ] = None,
 ) -> None:
-    """Export a page to Word through the export REST API and download the file."""
+    """Export a page to Word or PDF through the export REST API and download the file."""
     credentials = _credentials(user, password, token)
     console = Console(stderr=True)
     with ExportClient(
         url,
         auth=credentials if isinstance(credentials, tuple) else None,
         token=credentials if isinstance(credentials, str) else None,
+        exporter=format.value,
     ) as client:
         code = run_export(
             client,
             page_id=page,
-            template_id=template,
+            template_id=template or DEFAULT_TEMPLATES[format.value],
             scope=scope.value,
             output=output,
             poll_interval=poll,
