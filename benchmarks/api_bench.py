@@ -36,7 +36,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(home: Path, port: int, workers: int | None = None) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PRESSROOM_HOME": str(home),
@@ -47,6 +47,7 @@ def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
         # (defaults 20 waiting, 4 running) so the benchmark measures throughput.
         "PRESSROOM_MAX_QUEUED_JOBS_PER_USER": "500",
         "PRESSROOM_MAX_RUNNING_JOBS_PER_USER": "64",
+        **({"PRESSROOM_WORKERS": str(workers)} if workers else {}),
     }
     log = (home / "server.log").open("wb")
     return subprocess.Popen(

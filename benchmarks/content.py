@@ -187,3 +187,96 @@ def write_html(pages: list[SyntheticPage], path: Path) -> Path:
     path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     write_image_once(path.parent)
     return path
+
+
+# ---------------------------------------------------------------------------
+# Content that varies page by page, as real documentation does: every page has its
+# own code block, its own table values and its own picture, so a cache that only
+# helps identical blocks gains nothing.
+# ---------------------------------------------------------------------------
+
+# No yaml: the Word writer, which makes the .docx LibreOffice converts, fails on its
+# Pygments tokens (Token.Literal.Scalar.Plain has no style).
+LANGUAGES = ("python", "java", "bash", "sql", "json", "javascript")
+
+
+def varied_code(rng: random.Random, index: int) -> tuple[str, str]:
+    language = LANGUAGES[index % len(LANGUAGES)]
+    names = [f"{rng.choice(WORDS)}_{rng.randrange(1000)}" for _ in range(6)]
+    lines = [f"# page {index}: {sentence(rng, 6)}"]
+    for line in range(8 + index % 9):
+        a, b = rng.sample(names, 2)
+        lines.append(
+            f"{'    ' * (line % 3)}{a} = {b}({rng.randrange(10**6)}, '{rng.choice(WORDS)}')"
+        )
+    code = "\n".join(lines)
+    storage = (
+        f'<ac:structured-macro ac:name="code"><ac:parameter ac:name="language">{language}'
+        f"</ac:parameter><ac:plain-text-body><![CDATA[{code}]]></ac:plain-text-body>"
+        "</ac:structured-macro>"
+    )
+    return storage, f'<pre><code class="{language}">{html.escape(code)}</code></pre>'
+
+
+def varied_image(index: int) -> tuple[str, str]:
+    name = f"figure-{index}.png"
+    storage = f'<ac:image ac:width="480"><ri:attachment ri:filename="{name}"/></ac:image>'
+    return storage, f'<p><img src="{name}" width="480" alt="figure {index}"/></p>'
+
+
+def varied_space(pages: int, seed: int = 11) -> list[SyntheticPage]:
+    """As :func:`synthetic_space`, but each page's code, table and picture differ."""
+    rng = random.Random(seed)
+    result: list[SyntheticPage] = []
+    for index in range(pages):
+        depth = 0 if index == 0 else (1 if (index - 1) % 11 == 0 else 2)
+        kind = {0: "Manual", 1: "Chapter", 2: "Section"}[depth]
+        parts = [*page_parts(rng, index)[:-2], varied_code(rng, index), varied_image(index)]
+        result.append(
+            SyntheticPage(
+                title=f"{kind} {index}",
+                storage="".join(s for s, _ in parts),
+                html="".join(h for _, h in parts),
+                depth=depth,
+            )
+        )
+    return result
+
+
+def write_varied_image(path: Path, index: int) -> None:
+    rng = random.Random(index)
+    image = Image.new("RGB", (640, 300), "white")
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randrange(2, 6)):
+        x, y = rng.randrange(20, 480), rng.randrange(20, 200)
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        draw.rectangle((x, y, x + 120, y + 70), outline="navy", width=3, fill=colour)
+        draw.text((x + 10, y + 30), f"{rng.choice(WORDS)} {index}", fill="black")
+    image.save(path)
+
+
+def write_varied_folder(pages: list[SyntheticPage], root: Path) -> Path:
+    """The varied pages as a ``pressroom render`` folder, each with its own picture."""
+    root.mkdir(parents=True, exist_ok=True)
+    folder_of = {0: root}
+    for index, page in enumerate(pages):
+        parent = folder_of[page.depth]
+        name = f"{index:05d} {page.title}"
+        (parent / f"{name}.xml").write_text(page.storage, encoding="utf-8")
+        write_varied_image(parent / f"figure-{index}.png", index)
+        folder_of[page.depth + 1] = parent / name
+        folder_of[page.depth + 1].mkdir(exist_ok=True)
+    return root
+
+
+def write_varied_html(pages: list[SyntheticPage], path: Path) -> Path:
+    """The same varied content as one HTML document with its pictures beside it."""
+    body = "".join(
+        f"<h{page.depth + 1}>{html.escape(page.title)}</h{page.depth + 1}>{page.html}"
+        for page in pages
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    for index in range(len(pages)):
+        write_varied_image(path.parent / f"figure-{index}.png", index)
+    return path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import api_bench, export_bench
+from benchmarks import api_bench, export_bench, pdf_bench
 
 
 def main() -> None:
@@ -10,6 +10,8 @@ def main() -> None:
     export_bench.main([])
     print("\n== Export API: 50 concurrent async exports of 100 pages ==", flush=True)
     api_bench.main([])
+    print("\n== PDF: pressroom vs WeasyPrint vs LibreOffice, varied content ==", flush=True)
+    pdf_bench.main([])
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class PdfRenderer(WordRenderer):
                     limits=limits,
                     progress=checkpoint.progress,
                     is_cancelled=checkpoint.is_cancelled,
+                    warm=True,
                 )
         except (pdf.CompileCancelled, SlotWaitCancelled) as exc:
             partial.unlink(missing_ok=True)

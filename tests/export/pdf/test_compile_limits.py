@@ -62,3 +62,27 @@ def test_packages_are_never_downloaded(tmp_path: Path) -> None:
     with pytest.raises(CompileFailed) as failed:
         compile_pdf(request, CompileLimits(seconds=60))
     assert "Connection refused" in failed.value.message or "package" in failed.value.message
+
+
+def test_the_warm_process_compiles_one_document_after_another(tmp_path: Path) -> None:
+    for number, source in enumerate(["= One", "#undefined-call()", "= Three", LONG_LOOP]):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        request = _folder(folder, source)
+        limits = CompileLimits(seconds=2)
+        if number == 1:
+            with pytest.raises(CompileFailed) as failed:
+                compile_pdf(request, limits, warm=True)
+            assert failed.value.kind == "typst"
+        elif number == 3:
+            with pytest.raises(CompileFailed) as failed:
+                compile_pdf(request, limits, warm=True)
+            assert failed.value.kind == "time"
+        else:
+            compile_pdf(request, limits, warm=True)
+            assert request.output.read_bytes().startswith(b"%PDF-")
+    again = tmp_path / "again"
+    again.mkdir()
+    request = _folder(again, "= After a stopped compile")
+    compile_pdf(request, CompileLimits(seconds=30), warm=True)
+    assert request.output.exists()

@@ -19,8 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 POLL_SECONDS = 0.1
+WORKER_SCRIPT = Path(__file__).with_name("compile_worker.py")
+WARM_MAX_MARKUP_BYTES = 256 * 1024  # about 20 pages: larger ones get a fresh process
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +61,44 @@ def compile_pdf(
     request: CompileRequest,
     limits: CompileLimits,
     is_cancelled: Callable[[], bool] | None = None,
+    warm: bool = False,
 ) -> list[str]:
     """Compile ``request.root / request.main`` to ``request.output``; returns Typst's
-    warnings. Raises :class:`CompileFailed` or :class:`CompileCancelled`."""
-    payload = json.dumps(
-        {
-            "root": str(request.root),
-            "main": request.main,
-            "output": str(request.output),
-            "standards": request.standards,
-            "font_paths": [str(p) for p in request.font_paths],
-            "timestamp": int(request.timestamp.timestamp()) if request.timestamp else None,
-            "memory_bytes": limits.memory_bytes,
-            "cpu_seconds": max(1, math.ceil(limits.seconds)),
-        }
-    )
-    command = [sys.executable, "-m", "pressroom.export.pdf.compile_worker"]
+    warnings. Raises :class:`CompileFailed` or :class:`CompileCancelled`. With
+    ``warm``, a small document without fonts of its own goes to this process's warm
+    compile process (``warm.py``) when it is free."""
+    payload = _payload(request, limits)
+    small = (request.root / request.main).stat().st_size <= WARM_MAX_MARKUP_BYTES
+    if warm and small and not request.font_paths:
+        from pressroom.export.pdf.warm import WARM
+
+        warnings = WARM.try_compile(payload, limits, is_cancelled)
+        if warnings is not None:
+            return warnings
+    return _compile_alone(request, json.dumps(payload), limits, is_cancelled)
+
+
+def _payload(request: CompileRequest, limits: CompileLimits) -> dict[str, Any]:
+    return {
+        "root": str(request.root),
+        "main": request.main,
+        "output": str(request.output),
+        "standards": request.standards,
+        "font_paths": [str(p) for p in request.font_paths],
+        "timestamp": int(request.timestamp.timestamp()) if request.timestamp else None,
+        "memory_bytes": limits.memory_bytes,
+        "cpu_seconds": max(1, math.ceil(limits.seconds)),
+    }
+
+
+def _compile_alone(
+    request: CompileRequest,
+    payload: str,
+    limits: CompileLimits,
+    is_cancelled: Callable[[], bool] | None,
+) -> list[str]:
+    # Run by path, isolated (-I): importing the package would cost more than Typst does.
+    command = [sys.executable, "-I", str(WORKER_SCRIPT)]
     # Files, not pipes: a child with much to say never blocks on a full pipe.
     with (
         tempfile.TemporaryFile() as stdin,
@@ -88,7 +113,7 @@ def compile_pdf(
         _wait(process, limits, is_cancelled)
         out.seek(0)
         err.seek(0)
-        return _outcome(process.returncode, out.read(), err.read(), limits)
+        return outcome(process.returncode, out.read(), err.read(), limits)
 
 
 def _wait(
@@ -116,7 +141,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def _outcome(code: int, out: bytes, err: bytes, limits: CompileLimits) -> list[str]:
+def outcome(code: int, out: bytes, err: bytes, limits: CompileLimits) -> list[str]:
     answer = _answer(out)
     if code == 0 and answer is not None:
         warnings = answer.get("warnings")

@@ -49,9 +49,11 @@ def write_pdf(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     strict: bool = False,
+    warm: bool = False,
 ) -> list[str]:
     """Write ``document`` as PDF to ``out``; returns the warnings. Raises
-    :class:`CompileFailed` or :class:`CompileCancelled` from the compile."""
+    :class:`CompileFailed` or :class:`CompileCancelled` from the compile. ``warm``:
+    small documents may use this process's warm compile process (export workers)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=out.parent) as folder:
         root = Path(folder) / "root"
@@ -71,7 +73,7 @@ def write_pdf(
             font_paths=fonts,
             timestamp=context.export_date,
         )
-        typst_warnings = compile_pdf(request, limits or CompileLimits(), is_cancelled)
+        typst_warnings = compile_pdf(request, limits or CompileLimits(), is_cancelled, warm)
         if progress:
             progress(2, 2)
         missing = uncovered(state.chars, _font_files(fonts))
