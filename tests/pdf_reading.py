@@ -26,9 +26,12 @@ def poppler(tool: str) -> str:
     return binary
 
 
-def pdftotext(path: Path, first: int | None = None, last: int | None = None) -> str:
+def pdftotext(
+    path: Path, first: int | None = None, last: int | None = None, mode: str = "-layout"
+) -> str:
+    """The text as laid out (``-layout``), or in the order it was written (``-raw``)."""
     pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
-    command = [poppler("pdftotext"), "-layout", *pages, str(path), "-"]
+    command = [poppler("pdftotext"), mode, *pages, str(path), "-"]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
