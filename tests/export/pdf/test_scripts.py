@@ -44,3 +44,17 @@ def test_text_no_font_has_is_a_warning_not_a_failure(render: Render) -> None:
 def test_japanese_locale_prefers_japanese_glyph_forms(render: Render) -> None:
     pdf, _ = render({"Scripts.xml": f"<p>{JAPANESE}</p>"})
     assert JAPANESE in pdftotext(pdf)
+
+
+def test_right_to_left_paragraphs_run_from_the_right_margin(render: Render) -> None:
+    import pdfplumber
+
+    pdf, _ = render({"Scripts.xml": f"<p>{HEBREW}</p><p>Left to right.</p>"})
+    with pdfplumber.open(pdf) as document:
+        page = next(p for p in document.pages if "Left" in (p.extract_text() or ""))
+        words = page.extract_words()
+        hebrew = [w for w in words if any("\u0590" <= c <= "\u05ff" for c in w["text"])]
+        latin = [w for w in words if w["text"] == "Left"]
+        assert hebrew and latin
+        assert max(w["x1"] for w in hebrew) > page.width * 0.7
+        assert latin[0]["x0"] < page.width * 0.3

@@ -8,6 +8,7 @@ naming the page (``strict`` raises instead, for tests).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final
 
 from pressroom.export import ast
@@ -156,6 +157,8 @@ class BlockWriter:
         body = self.inlines.write(paragraph.children)
         if not body:
             return ""
+        if right_to_left(paragraph.children):
+            body = f"#pr-rtl[{body}]"
         if paragraph.align in ("center", "right"):
             body = f"#align({paragraph.align})[{body}]"
         elif paragraph.align == "justify":
@@ -244,6 +247,17 @@ def _is_colour(value: str) -> bool:
         and value[0] == "#"
         and all(c in "0123456789abcdefABCDEF" for c in value[1:])
     )
+
+
+def right_to_left(inlines: list[ast.Inline]) -> bool:
+    """Whether the paragraph's first strong character is Arabic, Hebrew …"""
+    for character in ast_text(inlines):
+        direction = unicodedata.bidirectional(character)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
 
 
 def ast_text(inlines: list[ast.Inline]) -> str:
