@@ -9,6 +9,7 @@ naming the page (``strict`` raises instead, for tests).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from typing import Final
 
 from pressroom.export import ast
@@ -85,7 +86,27 @@ class BlockWriter:
         self._previous: ast.Block | None = None  # the last top-level block written
 
     def write(self, blocks: list[ast.Block]) -> str:
-        return "".join(self.block(block) for block in blocks)
+        return "".join(self.blocks(blocks))
+
+    def blocks(self, blocks: list[ast.Block]) -> Iterator[str]:
+        """Each block's markup; a picture with its caption below becomes one figure."""
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if is_caption(following) and only_pictures(block):
+                yield self._figure(block, following)  # type: ignore[arg-type]
+                index += 2
+                continue
+            yield self.block(block)
+            index += 1
+
+    def _figure(self, picture: ast.Paragraph, caption: ast.Paragraph) -> str:
+        if self.depth == 0:
+            self._previous = caption
+        image = self.inlines.write(picture.children)
+        text = self.inlines.write(caption.children)
+        return f"#pr-figure([{image}], [{text}])\n\n"
 
     def nested(self, blocks: list[ast.Block]) -> str:
         self.depth += 1
@@ -159,6 +180,8 @@ class BlockWriter:
             return ""
         if right_to_left(paragraph.children):
             body = f"#pr-rtl[{body}]"
+        if is_caption(paragraph):
+            body = f"#pr-caption[{body}]"
         if paragraph.align in ("center", "right"):
             body = f"#align({paragraph.align})[{body}]"
         elif paragraph.align == "justify":
@@ -192,7 +215,8 @@ class BlockWriter:
             f"({str(task.checked).lower()}, [{self.nested(task.blocks).strip()}]),"
             for task in block.items
         )
-        return f"#pr-tasks(({items}))\n\n" if items else ""
+        decisions = str(bool(getattr(block, "decisions", False))).lower()
+        return f"#pr-tasks(({items}), decisions: {decisions})\n\n" if items else ""
 
     def _admonition(self, box: ast.Admonition) -> str:
         options = [typst_string(box.kind)]
@@ -246,6 +270,20 @@ def _is_colour(value: str) -> bool:
         len(value) == 7
         and value[0] == "#"
         and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
+
+
+def is_caption(block: ast.Block | None) -> bool:
+    """The caption of the pictures just above (the reader puts it in a paragraph)."""
+    return isinstance(block, ast.Paragraph) and bool(getattr(block, "caption", False))
+
+
+def only_pictures(block: ast.Block) -> bool:
+    if not isinstance(block, ast.Paragraph) or not block.children:
+        return False
+    return all(
+        isinstance(node, ast.Image) or (isinstance(node, ast.Text) and not node.text.strip())
+        for node in block.children
     )
 
 
