@@ -83,7 +83,7 @@ class Settings(BaseSettings):
         description="PDF compiles at once on one machine (each holds its document in memory)",
     )
     pdf_memory_limit_mb: int = Field(
-        default=4096, ge=256, description="Memory limit of one PDF compile process"
+        default=6144, ge=256, description="Address-space limit of one PDF compile process"
     )
     webhook_allow: list[str] = Field(
         default_factory=list,

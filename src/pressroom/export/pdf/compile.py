@@ -29,7 +29,7 @@ WARM_MAX_MARKUP_BYTES = 256 * 1024  # about 20 pages: larger ones get a fresh pr
 @dataclass(frozen=True, slots=True)
 class CompileLimits:
     seconds: float = 600.0
-    memory_bytes: int = 4 * 1024**3
+    memory_bytes: int = 6 * 1024**3
 
 
 @dataclass(frozen=True, slots=True)
