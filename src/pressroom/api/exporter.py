@@ -174,8 +174,13 @@ def file_response(api: ExporterApi) -> dict[int | str, dict[str, Any]]:
 def exporter_router(api: ExporterApi) -> APIRouter:
     """The routes of one exporter under its base path, all sharing the functions below."""
     router = APIRouter(tags=[api.tag])
-    file_responses = {**file_response(api), **ERRORS}
+    _add_job_routes(router, api)
+    _add_download_route(router, api)
+    _add_sync_route(router, api)
+    return router
 
+
+def _add_job_routes(router: APIRouter, api: ExporterApi) -> None:
     @router.post(f"{api.base}/exports", response_model=JobCreated, responses=ERRORS)
     async def start_export(
         body: ExportParameters,
@@ -205,9 +210,11 @@ def exporter_router(api: ExporterApi) -> APIRouter:
             cancel_job(session, job, request.app.state.clock)
         return Response(status_code=204)
 
+
+def _add_download_route(router: APIRouter, api: ExporterApi) -> None:
     @router.get(
         f"{api.artifacts}/{{job_id}}/{{file_name}}",
-        responses=file_responses,
+        responses={**file_response(api), **ERRORS},
         response_class=FileResponse,
     )
     def download_export(
@@ -231,11 +238,14 @@ def exporter_router(api: ExporterApi) -> APIRouter:
             headers={"Content-Disposition": content_disposition(file_name)},
         )
 
+
+def _add_sync_route(router: APIRouter, api: ExporterApi) -> None:
     @router.get(
         f"{api.base}/export-sync",
         response_class=FileResponse,
         responses={
-            **file_responses,
+            **file_response(api),
+            **ERRORS,
             500: {"description": "The export failed", "model": ErrorBody},
             504: {"description": "The export took too long; use the async API", "model": ErrorBody},
         },
@@ -273,8 +283,6 @@ def exporter_router(api: ExporterApi) -> APIRouter:
         # A returned response does not carry the cookies set on ``response``: copy them.
         answer.raw_headers.extend(h for h in response.raw_headers if h[0] == b"set-cookie")
         return answer
-
-    return router
 
 
 def _with_anonymous_session(identity: Identity, request: Request, response: Response) -> Identity:
