@@ -9,9 +9,11 @@ requests that destroy what they touch (delete, purge, replace) get a target of t
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,9 @@ NEEDS |= {"space admin", "site admin", "owner of job"}
 KEY = "MX"
 XSRF = {"X-Atlassian-Token": "no-check"}
 TEMPLATES = "/plugins/servlet/scroll-office/api/templates"
+PDF_BASE = "/plugins/servlet/scroll-pdf/api/public/1"
+PDF_TEMPLATES = "/plugins/servlet/scroll-pdf/api/templates"
+PDF_TEMPLATE = "com.k15t.scroll.pdf.default-template-documentation"
 ADMIN_API = "/rest/pressroom/1/admin"
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
 
@@ -170,8 +175,10 @@ class World:
         self.attachment = self.attach(self.page, "matrix.txt")
         self.must(admin.post(f"/rest/api/content/{self.page}/label", json={"name": "stable"}))
         self.template = self.new_template()
+        self.pdf_template = self.new_template(PDF_TEMPLATES)
         self.group = self.new_group()
         self.job, self.job_file = self.finished_export()
+        self.pdf_job, self.pdf_job_file = self.finished_export(PDF_BASE, PDF_TEMPLATE)
 
     def client(self, caller: Caller) -> TestClient:
         client = TestClient(self.app, follow_redirects=False)
@@ -204,10 +211,10 @@ class World:
         )
         return str(self.must(upload).json()["results"][0]["id"])
 
-    def new_template(self) -> str:
+    def new_template(self, templates: str = TEMPLATES) -> str:
         response = self.admin.post(
-            TEMPLATES,
-            files={"file": ("t.docx", default_template_bytes())},
+            templates,
+            files={"file": template_file(templates)},
             data={"spaceKey": KEY, "name": self.unique("Template ")},
             headers=XSRF,
         )
@@ -232,12 +239,14 @@ class World:
             self.must(self.admin.post(members, json={"username": member}), 201)
         return name
 
-    def finished_export(self) -> tuple[str, str]:
+    def finished_export(
+        self, base: str = WORD_BASE, template: str = DEFAULT_TEMPLATE
+    ) -> tuple[str, str]:
         owner = self.clients[JOB_OWNER]
-        body = {"pageId": self.page, "templateId": DEFAULT_TEMPLATE}
-        job = self.must(owner.post(f"{WORD_BASE}/exports", json=body)).json()["jobId"]
+        body = {"pageId": self.page, "templateId": template}
+        job = self.must(owner.post(f"{base}/exports", json=body)).json()["jobId"]
         for _ in range(1200):
-            status = self.must(owner.get(f"{WORD_BASE}/exports/{job}/status")).json()
+            status = self.must(owner.get(f"{base}/exports/{job}/status")).json()
             if status["status"] != "incomplete":
                 break
             time.sleep(0.05)
@@ -304,14 +313,66 @@ def _new_version(w: World, c: Caller, http: TestClient) -> httpx.Response:
     return http.post(url, files={"file": ("matrix.txt", b"v2", "text/plain")}, headers=XSRF)
 
 
+def template_file(templates: str) -> tuple[str, bytes]:
+    """A template the exporter at ``templates`` takes: a .docx, or a PDF template .zip."""
+    if templates == PDF_TEMPLATES:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("template.yaml", "cover: false\n")
+        return "t.zip", buffer.getvalue()
+    return "t.docx", default_template_bytes()
+
+
 def _replace_template(w: World, c: Caller, http: TestClient) -> httpx.Response:
-    files = {"file": ("t.docx", default_template_bytes())}
+    files = {"file": template_file(TEMPLATES)}
     return http.put(f"{TEMPLATES}/{w.template}", files=files, headers=XSRF)
 
 
 def _upload_template(w: World, c: Caller, http: TestClient) -> httpx.Response:
-    files = {"file": ("t.docx", default_template_bytes())}
+    files = {"file": template_file(TEMPLATES)}
     return http.post(TEMPLATES, files=files, data={"spaceKey": KEY}, headers=XSRF)
+
+
+def _pdf_recipes() -> dict[tuple[str, str], Recipe]:
+    """The PDF exporter's rows: the Word exporter's calls under scroll-pdf."""
+    artifacts = "/plugins/servlet/scroll-pdf/api/artifacts"
+    upload = {"spaceKey": KEY}
+    return {
+        ("POST", f"{PDF_BASE}/exports"): lambda w, c, http: http.post(
+            f"{PDF_BASE}/exports", json={"pageId": w.page, "templateId": PDF_TEMPLATE}
+        ),
+        ("GET", f"{PDF_BASE}/exports/{{}}/status"): lambda w, c, http: http.get(
+            f"{PDF_BASE}/exports/{w.pdf_job}/status"
+        ),
+        ("DELETE", f"{PDF_BASE}/exports/{{}}"): lambda w, c, http: http.delete(
+            f"{PDF_BASE}/exports/{w.pdf_job}"
+        ),
+        ("GET", f"{artifacts}/{{}}/{{}}"): lambda w, c, http: http.get(
+            f"{artifacts}/{w.pdf_job}/{w.pdf_job_file}"
+        ),
+        ("GET", f"{PDF_BASE}/export-sync"): lambda w, c, http: http.get(
+            f"{PDF_BASE}/export-sync", params={"templateId": PDF_TEMPLATE, "pageId": w.page}
+        ),
+        ("GET", PDF_TEMPLATES): lambda w, c, http: http.get(PDF_TEMPLATES),
+        ("GET", PDF_TEMPLATES + "/{}"): lambda w, c, http: http.get(
+            f"{PDF_TEMPLATES}/{w.pdf_template}"
+        ),
+        ("GET", PDF_TEMPLATES + "/{}/download"): lambda w, c, http: http.get(
+            f"{PDF_TEMPLATES}/{w.pdf_template}/download"
+        ),
+        ("POST", PDF_TEMPLATES): lambda w, c, http: http.post(
+            PDF_TEMPLATES, files={"file": template_file(PDF_TEMPLATES)}, data=upload, headers=XSRF
+        ),
+        ("PUT", PDF_TEMPLATES + "/{}"): lambda w, c, http: http.put(
+            f"{PDF_TEMPLATES}/{w.pdf_template}",
+            files={"file": template_file(PDF_TEMPLATES)},
+            headers=XSRF,
+        ),
+        ("DELETE", PDF_TEMPLATES + "/{}"): lambda w, c, http: http.delete(
+            f"{PDF_TEMPLATES}/{w.new_template(PDF_TEMPLATES)}"
+        ),
+        ("GET", PDF_SPEC): lambda w, c, http: http.get(PDF_SPEC),
+    }
 
 
 def _remove_member(w: World, c: Caller, http: TestClient) -> httpx.Response:
@@ -330,6 +391,7 @@ def _export_sync(w: World, c: Caller, http: TestClient) -> httpx.Response:
 
 
 SPEC = "/download/resources/com.k15t.scroll.scroll-office/api-docs/1/openapi.yaml"
+PDF_SPEC = "/download/resources/com.k15t.scroll.scroll-pdf/api-docs/1/openapi.yaml"
 CONTENT = "/rest/api/content/{}"
 LABELS = "/rest/api/content/{}/label"
 PERMISSIONS = f"/rest/pressroom/1/space/{KEY}/permissions"
@@ -466,6 +528,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("DELETE", f"{ADMIN_API}/groups/{{}}/members/{{}}"): _remove_member,
     ("GET", f"{ADMIN_API}/audit"): lambda w, c, http: http.get(f"{ADMIN_API}/audit"),
 }
+RECIPES |= _pdf_recipes()
 RECIPES = {(method, normalized(path)): recipe for (method, path), recipe in RECIPES.items()}
 
 
