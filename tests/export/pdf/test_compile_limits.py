@@ -16,7 +16,8 @@ from pressroom.export.pdf.compile import (
     compile_pdf,
 )
 
-LONG_LOOP = "#let x = 0\n#for i in range(10000000000) { x += 1 }\n#x"
+# Ten billion steps over small arrays: long, in little memory.
+LONG_LOOP = "#let x = 0\n#for i in range(100000) { for j in range(100000) { x += 1 } }\n#x"
 
 
 def _folder(tmp_path: Path, source: str) -> CompileRequest:
