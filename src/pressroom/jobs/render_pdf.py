@@ -63,7 +63,7 @@ class PdfRenderer(WordRenderer):
             raise JobCancelled from exc
         except pdf.CompileFailed as exc:
             partial.unlink(missing_ok=True)
-            raise _failure(exc) from exc
+            raise _failure(exc, uploaded=template.path is not None) from exc
         os.replace(partial, target)
         return target, warnings
 
@@ -107,7 +107,9 @@ class PdfRenderer(WordRenderer):
         return f"{safe_title(_PATTERN_FIELD.sub(field, pattern))}.pdf"
 
 
-def _failure(exc: pdf.CompileFailed) -> Exception:
+def _failure(exc: pdf.CompileFailed, uploaded: bool) -> Exception:
+    """What the job's owner is told. Typst refusing a built-in template is our bug (content
+    reaches Typst as data only): an internal error, logged with Typst's words."""
     if exc.kind == "memory":
         return TooLarge(
             f"{exc.message} Export fewer pages at once, or ask an administrator to raise "
@@ -115,11 +117,11 @@ def _failure(exc: pdf.CompileFailed) -> Exception:
         )
     if exc.kind == "time":
         return TooLarge(f"{exc.message} Export fewer pages at once.")
-    if exc.kind == "typst":
+    if exc.kind == "typst" and uploaded:
         detail = (
             f" ({exc.diagnostic.strip().splitlines()[1].strip()})"
             if exc.diagnostic.count("\n")
             else ""
         )
         return InvalidInput(f"The PDF template failed while typesetting: {exc.message}{detail}")
-    return RuntimeError(exc.message)
+    return RuntimeError(f"{exc.message} {exc.diagnostic}".strip())
