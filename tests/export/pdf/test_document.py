@@ -155,3 +155,19 @@ def test_a_missing_picture_costs_only_that_picture(render: Render, tmp_path: Pat
     assert "Before" in text and "after." in text
     assert any("bad.png" in w for w in warnings), warnings
     assert any("gone.png" in w for w in warnings), warnings
+
+
+def test_a_picture_caption_prints_under_it_as_a_numbered_figure(render: Render) -> None:
+    png = io.BytesIO()
+    Image.new("RGB", (200, 100), (200, 30, 30)).save(png, "PNG")
+    pdf, _ = render(
+        {
+            "Figures.xml": '<p>Above.</p><ac:image ac:width="200">'
+            '<ri:attachment ri:filename="red.png"/>'
+            "<ac:caption><p>The red square</p></ac:caption></ac:image><p>Below.</p>",
+            "red.png": png.getvalue(),
+        }
+    )
+    text = " ".join(page_texts(pdf)[-1].split())
+    assert "Figure 1: The red square" in text, text
+    assert text.index("Above.") < text.index("Figure 1") < text.index("Below.")

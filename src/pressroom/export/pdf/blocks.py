@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from pressroom.export import ast
+from pressroom.export.failures import failure_detail, is_strict
 from pressroom.export.pdf.escape import markup_text, typst_string
 from pressroom.export.pdf.inlines import InlineWriter, WriterState
 from pressroom.export.pdf.plan import MAX_HEADING_LEVEL
@@ -123,10 +124,10 @@ class BlockWriter:
         try:
             return self._block(block)
         except Exception as exc:
-            if self.strict:
+            if self.strict or is_strict():
                 raise
-            name = type(block).__name__
-            self.state.warn(f"{name} left out: it could not be written ({exc})")
+            name = ast.node_label(block)
+            self.state.warn(f"{name} left out: it could not be typeset ({failure_detail(exc)})")
             return f"#pr-mono[{markup_text(f'[{name} left out]')}]\n\n"
 
     def _block(self, block: ast.Block) -> str:
@@ -166,7 +167,7 @@ class BlockWriter:
 
     def _heading(self, heading: ast.Heading) -> str:
         if heading.page_title:
-            self.state.page = ast_text(heading.children)
+            self.state.page = ast.inline_text(heading.children)
         label = self.state.plan.heading_labels.get(id(heading))
         body = self.inlines.write(heading.children)
         attach = f" <{label}>" if label else ""
@@ -215,7 +216,7 @@ class BlockWriter:
             f"({str(task.checked).lower()}, [{self.nested(task.blocks).strip()}]),"
             for task in block.items
         )
-        decisions = str(bool(getattr(block, "decisions", False))).lower()
+        decisions = str(block.decisions).lower()
         return f"#pr-tasks(({items}), decisions: {decisions})\n\n" if items else ""
 
     def _admonition(self, box: ast.Admonition) -> str:
@@ -275,7 +276,7 @@ def _is_colour(value: str) -> bool:
 
 def is_caption(block: ast.Block | None) -> bool:
     """The caption of the pictures just above (the reader puts it in a paragraph)."""
-    return isinstance(block, ast.Paragraph) and bool(getattr(block, "caption", False))
+    return isinstance(block, ast.Paragraph) and block.caption
 
 
 def only_pictures(block: ast.Block) -> bool:
@@ -289,20 +290,10 @@ def only_pictures(block: ast.Block) -> bool:
 
 def right_to_left(inlines: list[ast.Inline]) -> bool:
     """Whether the paragraph's first strong character is Arabic, Hebrew …"""
-    for character in ast_text(inlines):
+    for character in ast.inline_text(inlines):
         direction = unicodedata.bidirectional(character)
         if direction in ("R", "AL"):
             return True
         if direction == "L":
             return False
     return False
-
-
-def ast_text(inlines: list[ast.Inline]) -> str:
-    parts: list[str] = []
-    for node in inlines:
-        if isinstance(node, ast.Text):
-            parts.append(node.text)
-        elif isinstance(node, ast.Styled | ast.Colored | ast.Link):
-            parts.append(ast_text(node.children))
-    return "".join(parts)

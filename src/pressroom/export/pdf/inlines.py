@@ -87,7 +87,7 @@ class InlineWriter:
             case ast.Link():
                 return self._link(node)
             case ast.UserMention():
-                return f"#pr-mention[{markup_text(ast_mention(node))}]"
+                return f"#pr-mention[{markup_text(ast.mention_text(node))}]"
             case ast.Image():
                 return self.image(node)
             case ast.Emoticon(glyph=glyph, name=name):
@@ -166,7 +166,3 @@ class InlineWriter:
 
 def _missing(alt: str) -> str:
     return f"#pr-mono[{markup_text('[' + (alt or 'image') + ']')}]"
-
-
-def ast_mention(mention: ast.UserMention) -> str:
-    return mention.display_name or mention.username or mention.userkey or "unknown user"

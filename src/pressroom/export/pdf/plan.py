@@ -35,17 +35,21 @@ class LabelPlan:
 def plan_labels(blocks: list[ast.Block]) -> LabelPlan:
     plan = LabelPlan()
     headings: list[tuple[int, str]] = []
-    for node in walk(blocks):
-        if isinstance(node, ast.Heading):
+    texts: Iterator[ast.Heading | ast.Paragraph] = ast.walk_blocks(
+        blocks, (ast.Heading, ast.Paragraph)
+    )
+    for block in texts:
+        if isinstance(block, ast.Heading):
             label = plan.new_label()
-            plan.heading_labels[id(node)] = label
-            headings.append((node.level, label))
-            for name in node.bookmarks:
+            plan.heading_labels[id(block)] = label
+            headings.append((block.level, label))
+            for name in block.bookmarks:
                 plan.labels.setdefault(name, label)
-        elif isinstance(node, ast.Anchor) and node.name not in plan.labels:
-            label = plan.new_label()
-            plan.anchor_labels[id(node)] = label
-            plan.labels[node.name] = label
+        for node in ast.walk_inlines(block.children):
+            if isinstance(node, ast.Anchor) and node.name not in plan.labels:
+                label = plan.new_label()
+                plan.anchor_labels[id(node)] = label
+                plan.labels[node.name] = label
     _plan_section_ends(plan, headings)
     return plan
 
@@ -59,32 +63,3 @@ def _plan_section_ends(plan: LabelPlan, headings: list[tuple[int, str]]) -> None
         open_sections.append((level, label))
     for _, label in open_sections:
         plan.section_ends[label] = None
-
-
-def walk(blocks: list[ast.Block]) -> Iterator[ast.Block | ast.Inline]:
-    """Every block and inline in document order."""
-    pending: list[ast.Block | ast.Inline] = list(reversed(blocks))
-    while pending:
-        node = pending.pop()
-        yield node
-        pending.extend(reversed(children_of(node)))
-
-
-def children_of(node: ast.Block | ast.Inline) -> list[ast.Block | ast.Inline]:
-    match node:
-        case ast.Heading(children=inlines) | ast.Paragraph(children=inlines):
-            return list(inlines)
-        case ast.Styled(children=inlines) | ast.Colored(children=inlines):
-            return list(inlines)
-        case ast.Link(children=inlines):
-            return list(inlines)
-        case ast.ListBlock(items=items):
-            return [b for item in items for b in item.blocks]
-        case ast.TaskList(items=tasks):
-            return [b for task in tasks for b in task.blocks]
-        case ast.Table(rows=rows):
-            return [b for row in rows for cell in row.cells for b in cell.blocks]
-        case ast.Columns(columns=columns):
-            return [b for column in columns for b in column.blocks]
-    blocks = getattr(node, "blocks", None)
-    return list(blocks) if isinstance(blocks, list) else []

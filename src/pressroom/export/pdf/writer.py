@@ -112,5 +112,5 @@ def _write_main(root: Path, document: ast.Document, state: WriterState, strict: 
     writer = BlockWriter(state, strict=strict)
     with (root / "main.typ").open("w", encoding="utf-8") as main:
         main.write(MAIN_HEAD)
-        for block in document.blocks:
-            main.write(writer.block(block))
+        for markup in writer.blocks(document.blocks):
+            main.write(markup)
