@@ -122,7 +122,10 @@ class BlockWriter:
             if isinstance(block, ast.PageBreak) and isinstance(previous, ast.Heading):
                 return ""  # a page with nothing but its title: its children follow on
         try:
-            return self._block(block)
+            markup = self._block(block)
+            if isinstance(block, SETS_DIRECTION) and markup and block_right_to_left(block):
+                return f"#pr-rtl[{markup.rstrip()}]\n\n"
+            return markup
         except Exception as exc:
             if self.strict or is_strict():
                 raise
@@ -179,8 +182,6 @@ class BlockWriter:
         body = self.inlines.write(paragraph.children)
         if not body:
             return ""
-        if right_to_left(paragraph.children):
-            body = f"#pr-rtl[{body}]"
         if is_caption(paragraph):
             body = f"#pr-caption[{body}]"
         if paragraph.align in ("center", "right"):
@@ -288,12 +289,17 @@ def only_pictures(block: ast.Block) -> bool:
     )
 
 
-def right_to_left(inlines: list[ast.Inline]) -> bool:
-    """Whether the paragraph's first strong character is Arabic, Hebrew …"""
-    for character in ast.inline_text(inlines):
-        direction = unicodedata.bidirectional(character)
-        if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
+# Blocks that run right to left when their first strong character is Arabic, Hebrew …:
+# the text from the right margin, list markers, heading numbers and table columns too.
+SETS_DIRECTION: Final = (ast.Paragraph, ast.Heading, ast.ListBlock, ast.TaskList, ast.Table)
+
+
+def block_right_to_left(block: ast.Block) -> bool:
+    for inlines in ast.text_runs([block]):
+        for character in ast.inline_text(inlines):
+            direction = unicodedata.bidirectional(character)
+            if direction in ("R", "AL"):
+                return True
+            if direction == "L":
+                return False
     return False
