@@ -121,13 +121,40 @@ def test_throttle_is_shared_by_proxied_clients_only_per_forwarded_address(
     assert proxy.get(SPACE, headers=other).status_code == 404
 
 
+def test_a_locked_pair_refuses_a_remembered_password_too(make_client: MakeClient) -> None:
+    """A locked pair answers 429 whether the password is right or not, even one the
+    credential cache remembers: otherwise the lock would tell a right guess apart."""
+    caller = make_client(address="192.0.2.7")
+    assert caller.get(SPACE, headers=basic(*ALICE)).status_code == 200  # now remembered
+    for _ in range(5):
+        assert caller.get(SPACE, headers=basic(ALICE[0], "wrong")).status_code == 401
+    assert caller.get(SPACE, headers=basic(*ALICE)).status_code == 429
+    assert make_client(address="192.0.2.8").get(SPACE, headers=basic(*ALICE)).status_code == 200
+
+
 def test_logins_answered_from_the_credential_cache_are_audited(
-    client: TestClient, make_client: MakeClient
+    client: TestClient, make_client: MakeClient, clock: FakeClock
 ) -> None:
+    """Once per user, address and method every ten minutes: a poller is audited without
+    an audit row per request, and a new address always shows."""
+
+    def audited() -> set[tuple[str, str]]:
+        events = client.get(AUDIT, params={"limit": 200}).json()
+        logins = [e for e in events if e["event"] == "login.success" and e["actor"] == "alice"]
+        assert len(logins) == len({(e["method"], e["address"], e["at"]) for e in logins})
+        return {(e["method"], e["address"]) for e in logins}
+
+    def count() -> int:
+        events = client.get(AUDIT, params={"limit": 200}).json()
+        return sum(e["event"] == "login.success" and e["actor"] == "alice" for e in events)
+
     caller = make_client(address="198.51.100.9")
     for _ in range(3):
         assert caller.get(SPACE, headers=basic(*ALICE)).status_code == 200
-    events = client.get(AUDIT, params={"limit": 200}).json()
-    logins = [e for e in events if e["event"] == "login.success" and e["actor"] == "alice"]
-    assert len(logins) == 3
-    assert {(e["method"], e["address"]) for e in logins} == {("basic", "198.51.100.9")}
+    assert count() == 1
+    elsewhere = make_client(address="198.51.100.10")
+    assert elsewhere.get(SPACE, headers=basic(*ALICE)).status_code == 200  # remembered
+    assert audited() == {("basic", "198.51.100.9"), ("basic", "198.51.100.10")}
+    clock.advance(minutes=11)
+    assert caller.get(SPACE, headers=basic(*ALICE)).status_code == 200
+    assert count() == 3

@@ -3,8 +3,9 @@
 Order: the ``Authorization`` header (Bearer token or Basic), then the ``os_username`` /
 ``os_password`` URL parameters, then the session cookie; none of them means anonymous.
 Wrong credentials are a 401 (never silently anonymous); every failure counts towards the
-login throttle (``throttle.py``). A valid token, or a password the cache remembers, is
-never throttled; every successful password login is audited, cached or not.
+login throttle (``throttle.py``), which applies to every password, remembered or not; a
+valid token is never throttled. Every password login is audited; one the credential cache
+answers, once per user, address and method every ten minutes.
 """
 
 from __future__ import annotations
@@ -107,13 +108,16 @@ class Authenticator:
 
     def by_password(self, username: str, password: str, method: str, address: str) -> Identity:
         with self.db.read() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is not None and _remembered(user, self.cache.get(username, password)):
-                self._succeeded(username, method, address, cached=True)
-                return Identity.of(user, method)
+            # Before the cache: a locked pair must not tell a right password from a wrong one.
             check_throttle(session, username, address, self.now)
+            user = session.scalar(select(User).where(User.username == username))
+            remembered = user is not None and _remembered(user, self.cache.get(username, password))
             password_hash = user.password_hash if user else None
             active = user is not None and user.active
+        if remembered and user is not None:
+            if self.cache.audit_due(username, address, method, self.now):
+                self._succeeded(username, method, address, cached=True)
+            return Identity.of(user, method)
         if verify_password(password_hash, password) and active and user is not None:
             assert password_hash is not None
             self.cache.put(username, password, password_hash)
@@ -154,6 +158,7 @@ class Authenticator:
         return Identity.of(user, "session") if user is not None else ANONYMOUS
 
     def _succeeded(self, username: str, method: str, address: str, cached: bool = False) -> None:
+        self.cache.audited(username, address, method, self.now)
         with self.db.write() as session:
             clear_failures(session, username, address)
             record_event(

@@ -1,5 +1,7 @@
 """Remembering recently verified passwords, so HTTP Basic does not cost an argon2
-verification (~90 ms) on every request of a polling client."""
+verification (~90 ms) on every request of a polling client, nor an audit row on every
+request: a remembered login is audited once per user, address and method every
+``AUDIT_EVERY``."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+AUDIT_EVERY = timedelta(minutes=10)
 
 
 class CredentialCache:
@@ -31,6 +36,7 @@ class CredentialCache:
         self._capacity = capacity
         self._clock = clock
         self._entries: OrderedDict[bytes, tuple[float, str]] = OrderedDict()
+        self._audited: OrderedDict[tuple[str, str, str], datetime] = OrderedDict()
         self._lock = threading.Lock()
 
     def _digest(self, username: str, password: str) -> bytes:
@@ -58,6 +64,22 @@ class CredentialCache:
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
 
+    def audit_due(self, username: str, address: str, method: str, now: datetime) -> bool:
+        """Whether a login the cache answered is to be audited: none was for this user,
+        address and method within ``AUDIT_EVERY``."""
+        with self._lock:
+            last = self._audited.get((username, address, method))
+        return last is None or now - last >= AUDIT_EVERY
+
+    def audited(self, username: str, address: str, method: str, now: datetime) -> None:
+        key = (username, address, method)
+        with self._lock:
+            self._audited[key] = now
+            self._audited.move_to_end(key)
+            while len(self._audited) > self._capacity:
+                self._audited.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._audited.clear()
