@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default=None,
         description="Job queue: redis://host:port/db for RedisHuey; default SQLite in the home",
     )
+    queue_name: str = Field(
+        default="pressroom",
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="Name of the queue's keys: two clusters (or test runs) on one Redis differ",
+    )
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
         ge=1,

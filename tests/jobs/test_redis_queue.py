@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import redis
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ REDIS_URL = os.environ.get("PRESSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/1
 
 def test_exports_run_through_a_redis_queue(settings: Settings, db: Database) -> None:
     settings.queue_url = REDIS_URL
+    settings.queue_name = f"pressroom-test-{uuid.uuid4().hex}"  # runs at once never meet
     redis.Redis.from_url(REDIS_URL).ping()  # CI has Redis; a missing one fails here
     app = create_app(settings, db)
     huey = app.state.queue.huey

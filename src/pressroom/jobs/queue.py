@@ -22,12 +22,12 @@ EXPORT_TASK = "pressroom.export"
 def make_huey(settings: Settings) -> Huey:
     url = settings.resolved_queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("pressroom", url=url, results=False, blocking=True)
+        return RedisHuey(settings.queue_name, url=url, results=False, blocking=True)
     if not url.startswith("sqlite:///"):
         raise ValueError("PRESSROOM_QUEUE_URL must be redis://... or sqlite:///path")
     path = url.removeprefix("sqlite:///")
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    return SqliteHuey("pressroom", filename=path, results=False)
+    return SqliteHuey(settings.queue_name, filename=path, results=False)
 
 
 class ExportQueue:
