@@ -20,6 +20,7 @@ from pressroom.export.assemble import ExportOptions, PageIndex, PageSource, asse
 from pressroom.export.ast import PageBody, Paragraph, Text
 from pressroom.export.docx import write_docx
 from pressroom.export.storage import read_storage
+from pressroom.export.storage_markup import colour
 
 FRAGMENTS = [
     "<p>",
@@ -34,6 +35,8 @@ FRAGMENTS = [
     "<table>",
     "<tr>",
     "<td colspan='-5'>",
+    "<td colspan='x' rowspan='99999999999999999999'>",
+    "<th rowspan='0' colspan=' 2 '>",
     "</td>",
     "</table>",
     "<strong>",
@@ -142,6 +145,63 @@ def test_tag_soup_assembles_and_writes_a_document(parts: list[str]) -> None:
     out = io.BytesIO()
     write_docx(document, out)
     assert zipfile.ZipFile(out).testzip() is None
+
+
+# Well-formed elements whose numbers, sizes and colours are hostile: tag soup rarely builds
+# the context (a cell inside a row inside a table) in which such a value is read.
+HOSTILE_VALUE_CONTEXTS = [
+    "<table><tbody><tr><td colspan='{v}' rowspan='{v}'>x</td><th colspan='{v}'>y</th></tr>"
+    "</tbody></table>",
+    "<table><colgroup><col style='width: {v}'/></colgroup><tbody><tr><td>x</td></tr></tbody>"
+    "</table>",
+    "<ol start='{v}'><li>x</li></ol>",
+    "<p style='color: {v}; text-align: {v}; margin-left: {v}'>x</p>",
+    "<p><span style='background-color: {v}'>x</span></p>",
+    '<ac:image ac:width="{v}" ac:height="{v}"><ri:attachment ri:filename="a.png"/></ac:image>',
+    '<ac:structured-macro ac:name="code"><ac:parameter ac:name="firstline">{v}</ac:parameter>'
+    '<ac:parameter ac:name="linenumbers">{v}</ac:parameter>'
+    "<ac:plain-text-body><![CDATA[x = 1]]></ac:plain-text-body></ac:structured-macro>",
+    '<ac:structured-macro ac:name="toc"><ac:parameter ac:name="minLevel">{v}</ac:parameter>'
+    '<ac:parameter ac:name="maxLevel">{v}</ac:parameter></ac:structured-macro><h1>a</h1>',
+    '<ac:structured-macro ac:name="children"><ac:parameter ac:name="depth">{v}'
+    "</ac:parameter></ac:structured-macro>",
+    '<ac:structured-macro ac:name="status"><ac:parameter ac:name="colour">{v}</ac:parameter>'
+    '<ac:parameter ac:name="title">{v}</ac:parameter></ac:structured-macro>',
+    '<ac:structured-macro ac:name="panel"><ac:parameter ac:name="bgColor">{v}</ac:parameter>'
+    "<ac:rich-text-body><p>x</p></ac:rich-text-body></ac:structured-macro>",
+    '<ac:emoticon ac:name="{v}" ac:emoji-id="{v}" ac:emoji-shortname="{v}"'
+    ' ac:emoji-fallback="{v}"/>',
+    '<ac:structured-macro ac:name="recently-updated"><ac:parameter ac:name="max">{v}'
+    "</ac:parameter></ac:structured-macro>",
+]
+hostile_values = (
+    st.sampled_from(
+        [
+            *["", "x", "-5", " 2 ", "0", "1e9", "NaN", "0x10", "99999999999999999999", "-0"],
+            *["1.5", "rgb(999, 300, 256)", "#GGG", "#12345", "var(--x)", "1e400px", "-3em"],
+        ]
+    )
+    | st.integers().map(str)
+    | st.text(max_size=12)
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(HOSTILE_VALUE_CONTEXTS), hostile_values)
+def test_hostile_numbers_sizes_and_colours_never_fail(context: str, value: str) -> None:
+    storage = context.format(v=html.escape(value, quote=True))
+    page = PageSource(id="1", title="Values", space_key="DOC", storage=storage)
+    document = assemble(PageIndex([page]), ExportOptions("1"))
+    out = io.BytesIO()
+    write_docx(document, out)
+    assert zipfile.ZipFile(out).testzip() is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_values | st.from_regex(r"rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)"))
+def test_a_colour_is_always_six_hex_digits_or_none(value: str) -> None:
+    result = colour(value)
+    assert result is None or re.fullmatch(r"#[0-9a-f]{6}", result), (value, result)
 
 
 @PAGE_SETTINGS
