@@ -12,9 +12,27 @@ from pressroom.auth.models import (
 )
 from pressroom.content.models import Content, ContentVersion, Label, Space
 from pressroom.content.template_models import WordTemplate
+from pressroom.content.version_models import (
+    AttributeValue,
+    DocVersion,
+    PageTranslation,
+    PageVersion,
+    SpaceLanguage,
+    SpaceVersioning,
+    Variant,
+    VariantAttribute,
+)
 from pressroom.jobs.models import ExportJob
 
 __all__ = [
+    "AttributeValue",
+    "DocVersion",
+    "PageTranslation",
+    "PageVersion",
+    "SpaceLanguage",
+    "SpaceVersioning",
+    "Variant",
+    "VariantAttribute",
     "AccessToken",
     "AuditEvent",
     "Content",
