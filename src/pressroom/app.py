@@ -26,6 +26,7 @@ from pressroom.api import (
     system,
     templates,
     users,
+    versions,
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
@@ -60,6 +61,7 @@ ROUTERS = (
     pat.router,
     admin.router,
     space_permissions.router,
+    versions.router,
 )
 
 
@@ -110,6 +112,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(TextGuardMiddleware)
+    app.add_middleware(versions.LatestAlias)
     app.add_middleware(
         BodyLimitMiddleware,
         body_limit=settings.max_body_bytes,

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     base_url: str | None = Field(
         default=None, description="Public origin for absolute URLs, e.g. https://docs.example.com"
     )
+    default_locale: str | None = Field(
+        default=None,
+        max_length=35,
+        description="Locale (BCP 47) of exports that name none, e.g. de-DE; default: en",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8090, ge=1, le=65535)
     admin_password: str | None = Field(

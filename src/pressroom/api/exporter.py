@@ -35,6 +35,7 @@ from pressroom.auth.cookies import ensure_anonymous_session
 from pressroom.auth.identity import Identity
 from pressroom.config import Settings
 from pressroom.errors import InvalidInput, NotFound
+from pressroom.export.locales import is_time_zone
 from pressroom.ids import MAX_CONTENT_ID, parse_content_id
 from pressroom.jobs.lifecycle import (
     ARTIFACTS_PATHS,
@@ -93,6 +94,7 @@ class ExportParameters(BaseModel):
     versionId: NumericId | None = None  # noqa: N815
     variantId: NumericId | None = "all"  # noqa: N815
     languageKey: StrictStr | None = Field(default=None, max_length=64)  # noqa: N815
+    timeZone: StrictStr | None = Field(default=None, max_length=64)  # noqa: N815
     webhookUrl: StrictStr | None = Field(default=None, max_length=2048)  # noqa: N815
 
     @field_validator("pageId")
@@ -109,6 +111,13 @@ class ExportParameters(BaseModel):
             raise ValueError("locale must be a BCP 47 language tag such as en or de-CH")
         return value
 
+    @field_validator("timeZone")
+    @classmethod
+    def _iana_zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_time_zone(value):
+            raise ValueError("timeZone must be an IANA time zone name such as Europe/Berlin or UTC")
+        return value
+
     def to_request(self, exporter: str, synchronous: bool = False) -> ExportRequest:
         page_id = self.pageId if isinstance(self.pageId, int) else parse_content_id(self.pageId)
         if page_id is None or not 0 < page_id < MAX_CONTENT_ID:
@@ -122,6 +131,7 @@ class ExportParameters(BaseModel):
             version_id=None if self.versionId is None else str(self.versionId),
             variant_id="all" if self.variantId is None else str(self.variantId),
             language_key=self.languageKey,
+            time_zone=self.timeZone,
             webhook_url=self.webhookUrl,
             synchronous=synchronous,
         )
@@ -263,6 +273,7 @@ def _add_sync_route(router: APIRouter, api: ExporterApi) -> None:
         versionId: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
         variantId: Annotated[str | None, Query(max_length=64)] = "all",  # noqa: N803
         languageKey: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
+        timeZone: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
     ) -> Response:
         """Export and answer with the file. Rendering runs in the export workers; past the
         configured timeout the job is cancelled and the answer is 504."""
@@ -271,6 +282,7 @@ def _add_sync_route(router: APIRouter, api: ExporterApi) -> None:
             "versionId": versionId,
             "variantId": variantId,
             "languageKey": languageKey,
+            "timeZone": timeZone,
         }
         parameters = _sync_parameters(pageId, templateId, scope, optional)
         identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)

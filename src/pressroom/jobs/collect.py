@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from pressroom.auth.identity import Identity, exportable_space_ids
 from pressroom.auth.models import User
+from pressroom.content.export_selection import PageResolver, ResolvedPage
 from pressroom.content.models import DOCUMENT_TYPES, Content, Label, Space
 from pressroom.errors import TooLarge
 from pressroom.export.assemble import ContentType, PageSource
@@ -28,12 +29,22 @@ class DatabasePages:
     else do not exist for the export, so includes, ``$scroll.includepage`` and
     cross-space macros (children, contentbylabel, recently-updated, page properties
     reports) never show them. The export's own tree is loaded in a few queries up front;
-    pages outside it (links, includes, reports) are loaded when asked for, then kept."""
+    pages outside it (links, includes, reports) are loaded when asked for, then kept.
+
+    With a ``resolver``, every page is as it is in the export's version, variant and
+    language; a page not in them (absent from the version, outside the variant) does not
+    exist for the export, nor do its descendants."""
 
     def __init__(
-        self, session: Session, identity: Identity, attachments_dir: Path, base_url: str
+        self,
+        session: Session,
+        identity: Identity,
+        attachments_dir: Path,
+        base_url: str,
+        resolver: PageResolver | None = None,
     ) -> None:
         self._session = session
+        self._resolver = resolver
         self._readable = exportable_space_ids(session, identity)
         self._attachments_dir = attachments_dir
         self._base_url = base_url.rstrip("/")
@@ -56,9 +67,10 @@ class DatabasePages:
                     f"The export has more than {max_pages} pages, the limit of this server; "
                     "export a smaller part of the page tree."
                 )
-            level = [row.id for row in rows if row.type == "page"]
+            self._remember(rows)
+            level = [row.id for row in rows if row.type == "page" and self._pages.get(row.id)]
         self._remember(loaded, children_known=True)
-        return len(loaded)
+        return sum(1 for row in loaded if self._pages.get(row.id))
 
     def page(self, page_id: str) -> PageSource | None:
         key = parse_content_id(page_id)
@@ -144,16 +156,26 @@ class DatabasePages:
         return [page for row in rows if (page := self._pages.get(row.id)) is not None]
 
     def _remember(self, rows: list[Content], children_known: bool = False) -> None:
-        files = self._attachment_files([row.id for row in rows])
-        for row in rows:
-            self._pages[row.id] = self._source(row, files.get(row.id, {}))
+        fresh = [row for row in rows if row.id not in self._pages]
+        resolved = self._resolve(fresh)
+        files = self._attachment_files([row.id for row in fresh if resolved[row.id]])
+        for row in fresh:
+            page = resolved[row.id]
+            source = None if page is None else self._source(row, page, files.get(row.id, {}))
+            self._pages[row.id] = source
         if children_known:
             by_parent: defaultdict[int, list[PageSource]] = defaultdict(list)
             for row in rows:
-                if row.parent_id is not None and row.type == "page":
-                    by_parent[row.parent_id].append(self._pages[row.id])  # type: ignore[arg-type]
+                source = self._pages.get(row.id)
+                if row.parent_id is not None and row.type == "page" and source is not None:
+                    by_parent[row.parent_id].append(source)
             for row in rows:
                 self._children.setdefault(row.id, by_parent.get(row.id, []))
+
+    def _resolve(self, rows: list[Content]) -> dict[int, ResolvedPage | None]:
+        if self._resolver is None:
+            return {row.id: ResolvedPage(row.title, row.body) for row in rows}
+        return self._resolver.resolve(rows)
 
     def _attachment_files(self, page_ids: list[int]) -> dict[int, dict[str, Path]]:
         files: defaultdict[int, dict[str, Path]] = defaultdict(dict)
@@ -169,12 +191,12 @@ class DatabasePages:
                 files[parent_id][name] = self._attachments_dir / file_key
         return files
 
-    def _source(self, row: Content, attachments: dict[str, Path]) -> PageSource:
+    def _source(self, row: Content, page: ResolvedPage, attachments: dict[str, Path]) -> PageSource:
         return PageSource(
             id=str(row.id),
-            title=row.title,
+            title=page.title,
             space_key=row.space.key,
-            storage=row.body,
+            storage=page.storage,
             content_type="blogpost" if row.type == "blogpost" else "page",
             version=row.version,
             parent_id=str(row.parent_id) if row.parent_id is not None else None,

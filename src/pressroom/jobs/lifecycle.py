@@ -35,6 +35,7 @@ class ExportRequest:
     version_id: str | None = None
     variant_id: str = "all"
     language_key: str | None = None
+    time_zone: str | None = None
     webhook_url: str | None = None
     synchronous: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -46,6 +47,7 @@ class ExportRequest:
                 "versionId": self.version_id,
                 "variantId": self.variant_id,
                 "languageKey": self.language_key,
+                "timeZone": self.time_zone,
                 **self.extra,
             }
         )

@@ -17,6 +17,7 @@ from pressroom.auth.models import User
 from pressroom.clock import Clock
 from pressroom.config import Settings
 from pressroom.content.documents import get_content
+from pressroom.content.export_selection import ExportSelection, PageResolver, choose
 from pressroom.content.models import Content
 from pressroom.db import Database
 from pressroom.errors import NotFound, TooLarge
@@ -25,6 +26,7 @@ from pressroom.export.ast import Block, Document, Heading
 from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.docx import ExportCancelled as WriterCancelled
 from pressroom.export.docx import Person, TemplateContext, write_docx
+from pressroom.export.locales import export_locale, in_zone
 from pressroom.export.storage import read_storage
 from pressroom.ids import parse_content_id
 from pressroom.jobs.collect import DatabasePages
@@ -59,7 +61,17 @@ class WordRenderer:
         with self.db.read() as session:
             identity = _owner(session, job)
             root = get_content(session, identity, job.page_id)
-            pages = DatabasePages(session, identity, self.settings.attachments_dir, base_url)
+            selection = choose(
+                session,
+                root.space,
+                _text(parameters.get("versionId")),
+                _text(parameters.get("variantId")),
+                _text(parameters.get("languageKey")),
+            )
+            resolver = PageResolver(session, selection)
+            pages = DatabasePages(
+                session, identity, self.settings.attachments_dir, base_url, resolver
+            )
             checkpoint.enter_step(1)
             count = (
                 pages.preload_tree(root.id, self.settings.max_pages_per_export)
@@ -71,6 +83,7 @@ class WordRenderer:
                 session, self.settings, identity, job.template_id, self.exporter
             )
             context = self._context(session, root, identity, pages, parameters, template.name)
+            _name_selection(context, selection)
             checkpoint.enter_step(2)
             document = _assemble(pages, job, base_url, checkpoint, self.exporter)
         checkpoint.progress(count, count)
@@ -86,7 +99,7 @@ class WordRenderer:
             file_name=self._file_name(root, template, context),
             page_title=root.title,
             page_version=root.version,
-            warnings=list(dict.fromkeys([*document.warnings, *warnings])),
+            warnings=list(dict.fromkeys([*resolver.notes, *document.warnings, *warnings])),
         )
 
     def _file_name(self, root: Content, template: JobTemplate, context: TemplateContext) -> str:
@@ -136,9 +149,13 @@ class WordRenderer:
             if identity.user_id
             else Person(full_name="Anonymous", name="anonymous")
         )
-        body = read_storage(root.body)
+        page = pages.page(str(root.id))
+        if page is None:
+            raise NotFound(f"Page {root.id} is not in the version or variant exported.")
+        body = read_storage(page.storage)
+        zone = str(parameters.get("timeZone") or "") or None
         return TemplateContext(
-            title=body.title_override or root.title,
+            title=body.title_override or page.title,
             page_id=str(root.id),
             page_url=f"{base_url}/pages/viewpage.action?pageId={root.id}",
             tiny_url=f"{base_url}/x/{root.id}",
@@ -147,10 +164,10 @@ class WordRenderer:
             creator=_person(root.creator),
             modifier=_person(root.modifier),
             exporter=exporter,
-            creation_date=root.created_at,
-            modification_date=root.modified_at,
-            export_date=self.clock(),
-            locale=str(parameters.get("locale") or "en"),
+            creation_date=in_zone(root.created_at, zone),
+            modification_date=in_zone(root.modified_at, zone),
+            export_date=in_zone(self.clock(), zone),
+            locale=export_locale(_text(parameters.get("locale")), self.settings.default_locale),
             space_key=root.space.key,
             space_name=root.space.name,
             space_url=f"{base_url}/display/{root.space.key}",
@@ -158,6 +175,18 @@ class WordRenderer:
             page_properties=body.page_properties,
             render_include=lambda reference: _include_blocks(pages, root, reference, base_url),
         )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _name_selection(context: TemplateContext, selection: ExportSelection) -> None:
+    """``$scroll.version.name``, ``$scroll.variant.name`` and ``$scroll.language``."""
+    context.version_name = selection.version.name if selection.version else None
+    context.variant_name = selection.variant.name if selection.variant else None
+    language = selection.language or selection.default_language
+    context.language_name = language.display_name if language else None
 
 
 def _owner(session: Session, job: ExportJob) -> Identity:

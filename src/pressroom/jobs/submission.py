@@ -13,6 +13,8 @@ from pressroom.auth.identity import Identity, can_export_space
 from pressroom.clock import as_utc
 from pressroom.config import Settings
 from pressroom.content.documents import get_content
+from pressroom.content.export_selection import PageResolver, choose
+from pressroom.content.models import Content
 from pressroom.errors import (
     InvalidInput,
     NotAuthenticated,
@@ -45,10 +47,27 @@ def check_exportable(
             "pages; ask a space administrator for it."
         )
     resolve_job_template(session, settings, identity, export.template_id, export.exporter)
+    check_selection(session, content, export)
     if export.webhook_url is not None:
         WebhookPolicy(settings.webhook_allow).check_syntax(export.webhook_url)
     if export.scope == "descendants" and content.type == "blogpost":
         export.scope = "current"
+
+
+def check_selection(session: Session, content: Content, export: ExportRequest) -> None:
+    """``versionId``, ``variantId`` and ``languageKey`` name what the page's space has,
+    and the page is in that version and variant."""
+    selection = choose(
+        session, content.space, export.version_id, export.variant_id, export.language_key
+    )
+    resolved = PageResolver(session, selection).resolve([content])[content.id]
+    if resolved is None:
+        where = f"version {selection.version.name}" if selection.version else "the export"
+        variant = f" and variant {selection.variant.name}" if selection.variant else ""
+        raise InvalidInput(
+            f"Page {content.id} is not in {where}{variant} (versionId, variantId): it is new "
+            "in a later version, removed, or its attributes exclude the variant."
+        )
 
 
 RATE_WINDOW = timedelta(minutes=1)
