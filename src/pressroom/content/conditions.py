@@ -259,8 +259,29 @@ _MACROS = (f"{{{AC_NAMESPACE}}}structured-macro", f"{{{AC_NAMESPACE}}}macro")
 _PARAMETER = f"{{{AC_NAMESPACE}}}parameter"
 _BODY = f"{{{AC_NAMESPACE}}}rich-text-body"
 _INLINE_PARENTS: Final = frozenset(
-    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "strong", "b", "em", "i")
-    + ("u", "s", "del", "sub", "sup", "small", "big", "code", "a")
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "del",
+        "sub",
+        "sup",
+        "small",
+        "big",
+        "code",
+        "a",
+    }
 )
 
 
