@@ -177,6 +177,12 @@ class World:
         self.template = self.new_template()
         self.pdf_template = self.new_template(PDF_TEMPLATES)
         self.group = self.new_group()
+        self.version = self.must(
+            admin.post(f"/rest/scroll-versions/1.0/versions/{KEY}", json={"name": "1.0"}), 201
+        ).json()["id"]
+        self.must(
+            admin.post(f"/rest/scroll-translations/1.0/languages/{KEY}", json={"key": "de"}), 201
+        )
         self.job, self.job_file = self.finished_export()
         self.pdf_job, self.pdf_job_file = self.finished_export(PDF_BASE, PDF_TEMPLATE)
 
@@ -375,6 +381,56 @@ def _pdf_recipes() -> dict[tuple[str, str], Recipe]:
     }
 
 
+SV = "/rest/scroll-versions/1.0"
+ST = "/rest/scroll-translations/1.0"
+
+
+def _version_recipes() -> dict[tuple[str, str], Recipe]:
+    """Scroll Versions and Translations: reads need view; versions, variants, attributes,
+    languages and the config need space admin; a page's content, attributes and
+    translations need edit."""
+    return {
+        ("GET", f"{SV}/versions/{{}}"): lambda w, c, http: http.get(f"{SV}/versions/{KEY}"),
+        ("POST", f"{SV}/versions/{{}}"): lambda w, c, http: http.post(
+            f"{SV}/versions/{KEY}", json={"name": w.unique("v")}
+        ),
+        ("PUT", f"{SV}/versions/{{}}/{{}}"): lambda w, c, http: http.put(
+            f"{SV}/versions/{KEY}/{w.version}", json={"description": "changed"}
+        ),
+        ("GET", f"{SV}/variant/{{}}"): lambda w, c, http: http.get(f"{SV}/variant/{KEY}"),
+        ("POST", f"{SV}/variant/{{}}"): lambda w, c, http: http.post(
+            f"{SV}/variant/{KEY}", json={"name": w.unique("variant")}
+        ),
+        ("GET", f"{SV}/attribute/{{}}"): lambda w, c, http: http.get(f"{SV}/attribute/{KEY}"),
+        ("POST", f"{SV}/attribute/{{}}"): lambda w, c, http: http.post(
+            f"{SV}/attribute/{KEY}", json={"name": w.unique("attribute"), "values": ["a"]}
+        ),
+        ("GET", f"{SV}/config/{{}}"): lambda w, c, http: http.get(f"{SV}/config/{KEY}"),
+        ("PUT", f"{SV}/config/{{}}"): lambda w, c, http: http.put(
+            f"{SV}/config/{KEY}", json={"enableVersionManagement": True}
+        ),
+        ("GET", f"{SV}/page/{{}}/{{}}/{{}}"): lambda w, c, http: http.get(
+            f"{SV}/page/{KEY}/{w.page}/{w.version}"
+        ),
+        ("PUT", f"{SV}/page/{{}}/{{}}/{{}}"): lambda w, c, http: http.put(
+            f"{SV}/page/{KEY}/{w.page}/{w.version}", json={"body": "<p>in v</p>"}
+        ),
+        ("PUT", f"{SV}/page-attributes/{{}}"): lambda w, c, http: http.put(
+            f"{SV}/page-attributes/{w.page}", json={"valueIds": []}
+        ),
+        ("GET", f"{SV}/translation/{{}}"): lambda w, c, http: http.get(
+            f"{SV}/translation/{w.page}"
+        ),
+        ("PUT", f"{SV}/translation/{{}}/{{}}"): lambda w, c, http: http.put(
+            f"{SV}/translation/{w.page}/de", json={"title": "Seite"}
+        ),
+        ("GET", f"{ST}/languages/{{}}"): lambda w, c, http: http.get(f"{ST}/languages/{KEY}"),
+        ("POST", f"{ST}/languages/{{}}"): lambda w, c, http: http.post(
+            f"{ST}/languages/{KEY}", json={"key": f"de_x{next(w.numbers)}"}
+        ),
+    }
+
+
 def _remove_member(w: World, c: Caller, http: TestClient) -> httpx.Response:
     group = w.new_group(member="no-grant")
     return http.delete(f"{ADMIN_API}/groups/{group}/members/no-grant")
@@ -529,6 +585,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", f"{ADMIN_API}/audit"): lambda w, c, http: http.get(f"{ADMIN_API}/audit"),
 }
 RECIPES |= _pdf_recipes()
+RECIPES |= _version_recipes()
 RECIPES = {(method, normalized(path)): recipe for (method, path), recipe in RECIPES.items()}
 
 
