@@ -1,5 +1,6 @@
-"""Migrations that change data: 0008 (space creators get the six grants) and 0009 (content
-ids never reused on SQLite, by rebuilding the content table). Each starts from a database
+"""Migrations that change data: 0008 (space creators get the six grants), 0009 (content
+ids never reused on SQLite, by rebuilding the content table) and 0010 (versions, variants
+and translations: new tables beside every row there was). Each starts from a database
 at the revision before, with rows in it, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 
 import pressroom.models  # noqa: F401  (registers every table on Base.metadata)
 from pressroom.auth.models import Group, SpacePermission, User, group_members
 from pressroom.auth.space_grants import read_grants
 from pressroom.content.models import Content, ContentVersion, Label, Space, content_labels
+from pressroom.content.version_models import DocVersion, PageTranslation, PageVersion
 from pressroom.db import Base, Database, alembic_config
 from tests.conftest import PG_URL, create_page, create_space
 
@@ -167,6 +169,8 @@ def _content(space: Space, kind: str, title: str, **fields: Any) -> Content:
 
 
 def every_row(database: Database) -> dict[str, list[tuple]]:
+    """Every row of every table the database has at its revision."""
+    existing = set(inspect(database.engine).get_table_names())
     with database.read() as session:
         return {
             table.name: [
@@ -174,7 +178,13 @@ def every_row(database: Database) -> dict[str, list[tuple]]:
                 for row in session.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in Base.metadata.sorted_tables
+            if table.name in existing
         }
+
+
+def same_tables(rows: dict[str, list[tuple]], like: dict[str, list[tuple]]) -> dict:
+    """``rows`` of the tables ``like`` has (later revisions add tables)."""
+    return {name: table for name, table in rows.items() if name in like}
 
 
 def test_0009_keeps_every_row_and_never_reuses_a_purged_id(database_at: DatabaseAt) -> None:
@@ -184,7 +194,7 @@ def test_0009_keeps_every_row_and_never_reuses_a_purged_id(database_at: Database
 
     database.migrate()
 
-    assert every_row(database) == before
+    assert same_tables(every_row(database), before) == before
     with database.engine.connect() as connection:
         if PG_URL is None:
             table = connection.exec_driver_sql(
@@ -241,3 +251,45 @@ def test_purged_pages_and_attachments_never_lend_their_ids(client: TestClient) -
     again = create_page(client, "Again")
     assert int(again["id"]) > int(attachment)
     assert client.get(f"/rest/api/content/{newest['id']}?status=any").status_code == 404
+
+
+VERSION_TABLES = {
+    "space_versioning",
+    "doc_versions",
+    "page_versions",
+    "variant_attributes",
+    "attribute_values",
+    "variants",
+    "variant_values",
+    "page_attribute_values",
+    "space_languages",
+    "page_translations",
+}
+
+
+def test_0010_adds_the_version_tables_beside_every_row_and_drops_them_again(
+    database_at: DatabaseAt,
+) -> None:
+    database = database_at("0008")  # 0009 on SQLite runs only through Database.migrate
+    fill_content(database)
+    before = every_row(database)
+    assert not VERSION_TABLES & set(inspect(database.engine).get_table_names())
+
+    database.migrate()
+
+    after = every_row(database)
+    assert same_tables(after, before) == before
+    assert all(after[name] == [] for name in VERSION_TABLES)
+    with database.write() as session:
+        space = session.scalars(select(Space)).one()
+        child = session.scalars(select(Content).where(Content.title == "Child")).one()
+        one = DocVersion(space_id=space.id, name="1.0")
+        session.add(one)
+        session.flush()
+        session.add(PageVersion(content_id=child.id, version_id=one.id, title="Child", body="v1"))
+        session.add(PageTranslation(content_id=child.id, language_key="de", title="Kind"))
+    downgrade(database, "0009")
+    assert not VERSION_TABLES & set(inspect(database.engine).get_table_names())
+    assert same_tables(every_row(database), before) == before
+    database.migrate()
+    assert all(every_row(database)[name] == [] for name in VERSION_TABLES)
