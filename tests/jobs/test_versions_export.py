@@ -4,10 +4,15 @@ each selects what the exported document holds, and the export log says what was 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import docx
+import docx.document
+import pypdf
 import pytest
+from docx.oxml.ns import qn
 from fastapi.testclient import TestClient
 
 from tests.conftest import create_page, create_space
@@ -286,3 +291,102 @@ def test_a_translated_export_falls_back_to_the_default_language(translated) -> N
 def test_a_language_key_finds_its_language_by_country_then_language(translated) -> None:  # type: ignore[no-untyped-def]
     client, ids = translated
     assert "Zuerst lesen." in export_text(client, ids["manual"], languageKey="de_DE_formal")
+
+
+# --- locale -------------------------------------------------------------------------------
+
+PDF_BASE = "/plugins/servlet/scroll-pdf/api/public/1"
+PDF_TEMPLATE = "com.k15t.scroll.pdf.default-template-documentation"
+
+
+def word_export(client: TestClient, page: str, **parameters: str) -> docx.document.Document:
+    params = {"templateId": DEFAULT_TEMPLATE, "pageId": page, **parameters}
+    response = client.get(f"{WORD_BASE}/export-sync", params=params)
+    assert response.status_code == 200, response.text
+    return docx.Document(io.BytesIO(response.content))
+
+
+def footer_text(document: docx.document.Document) -> str:
+    footer = document.sections[0].footer._element
+    return "".join(t.text or "" for t in footer.iter(qn("w:t")))
+
+
+@pytest.mark.parametrize(
+    ("locale", "contents", "page", "lang"),
+    [
+        ("de-DE", "Inhalt", "Seite ", "de-DE"),
+        ("fr", "Table des matières", "Page ", "fr-FR"),
+        ("es-ES", "Contenido", "Página ", "es-ES"),
+        ("ja-JP", "目次", " / ", "ja-JP"),
+        ("ko-KR", "목차", " / ", "ko-KR"),
+        ("zh-CN", "目录", "第 ", "zh-CN"),
+    ],
+)
+def test_word_prints_its_words_and_language_in_the_locale(
+    job_client: TestClient,
+    start_workers: Callable[..., ThreadWorkers],
+    locale: str,
+    contents: str,
+    page: str,
+    lang: str,
+) -> None:
+    start_workers(1)
+    create_space(job_client, KEY)
+    guide = str(create_page(job_client, "Guide", "<p>Text.</p>", KEY)["id"])
+    document = word_export(job_client, guide, locale=locale)
+    texts = [p.text for p in document.paragraphs]
+    assert contents in texts and "Contents" not in texts
+    assert page in footer_text(document)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults is not None
+    tagged = {
+        value
+        for element in defaults.iter(qn("w:lang"))
+        for value in (element.get(qn("w:val")), element.get(qn("w:eastAsia")))
+    }
+    assert lang in tagged
+
+
+def test_dates_follow_the_locale_and_time_zone(
+    job_client: TestClient, start_workers: Callable[..., ThreadWorkers], clock
+) -> None:  # type: ignore[no-untyped-def]
+    start_workers(1)
+    create_space(job_client, KEY)
+    guide = str(create_page(job_client, "Guide", "<p>Text.</p>", KEY)["id"])
+    clock.now = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    english = [p.text for p in word_export(job_client, guide).paragraphs]
+    assert "Exported on 31 December 2026" in english
+    german = [
+        p.text
+        for p in word_export(job_client, guide, locale="de-DE", timeZone="Europe/Berlin").paragraphs
+    ]
+    assert "Exportiert am 1. Januar 2027" in german
+    japanese = [p.text for p in word_export(job_client, guide, locale="ja-JP").paragraphs]
+    assert "エクスポート日: 2026年12月31日" in japanese
+
+
+def test_the_server_default_locale_applies_when_none_is_asked_for(
+    job_app, job_client: TestClient, start_workers: Callable[..., ThreadWorkers]
+) -> None:  # type: ignore[no-untyped-def]
+    job_app.state.settings.default_locale = "fr-FR"
+    start_workers(1)
+    create_space(job_client, KEY)
+    guide = str(create_page(job_client, "Guide", "<p>Text.</p>", KEY)["id"])
+    assert "Table des matières" in [p.text for p in word_export(job_client, guide).paragraphs]
+    assert "Inhalt" in [p.text for p in word_export(job_client, guide, locale="de").paragraphs]
+
+
+def test_pdf_prints_its_words_and_language_in_the_locale(
+    job_client: TestClient, start_workers: Callable[..., ThreadWorkers]
+) -> None:
+    start_workers(1)
+    create_space(job_client, KEY)
+    guide = str(create_page(job_client, "Guide", "<p>Text.</p>", KEY)["id"])
+    params = {"templateId": PDF_TEMPLATE, "pageId": guide, "locale": "de-DE"}
+    response = job_client.get(f"{PDF_BASE}/export-sync", params=params)
+    assert response.status_code == 200, response.text
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Inhalt" in text and re.search(r"Seite \d+ von \d+", text)
+    assert "Contents" not in text
+    assert str(reader.trailer["/Root"].get("/Lang")).startswith("de")

@@ -331,10 +331,12 @@ def _header_and_footer(section: Any) -> None:
     _add_run(right, "$!scroll.title")
     left, right = _two_sided(section.footer.paragraphs[0]._p, "Footer", rule_below=False)
     _add_run(left, "$!scroll.space.name")
-    _add_run(right, "Page ")
+    # "Page {page} of {pages}" in the export's language (export/strings.py)
+    _add_run(right, "{{ strings.page_before }}")
     fields.page_number(right)
-    _add_run(right, " of ")
+    _add_run(right, "{{ strings.page_between }}")
     fields.page_count(right)
+    _add_run(right, "{{ strings.page_after }}")
     for cover in (section.first_page_header, section.first_page_footer):
         cover.paragraphs[0].style = "Normal"  # no header rule on the cover page
 
@@ -398,17 +400,17 @@ def _body(document: Any) -> None:
     # Both placeholder syntaxes, as template authors may use them: Jinja's
     # paragraph-level {% if %} drops the lines that would have no value.
     for line in (
-        'Exported on $scroll.exportdate.("d MMMM yyyy")',
+        "{{ strings.exported_on }} $scroll.exportdate",
         "{% if exporter.fullName %}",
-        "by {{ exporter.fullName }}",
+        "{{ strings.by }} {{ exporter.fullName }}",
         "{% endif %}",
         "{% if version %}",
-        "Page version {{ version }}",
+        "{{ strings.page_version }} {{ version }}",
         "{% endif %}",
     ):
         document.add_paragraph(line, style="Scroll Plain Text")
     document.add_page_break()
-    document.add_paragraph("Contents", style="TOC Heading")
+    document.add_paragraph("{{ strings.contents }}", style="TOC Heading")
     toc = etree.SubElement(document.element.body, qn("w:p"))
     fields.complex_field(toc, fields.toc_instruction(1, 3), "Update fields (F9) to fill it.")
     document.element.body.append(document.element.body.sectPr)

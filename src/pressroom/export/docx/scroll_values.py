@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from pressroom.export.docx.template_context import (
-    DEFAULT_DATE_PATTERN,
     Person,
     TemplateContext,
+    default_date_pattern,
     format_java_date,
 )
+from pressroom.export.strings import page_x_of_y_parts, strings_for
 
 _PEOPLE: Final = ("creator", "modifier", "exporter")
 _DATES: Final = {
@@ -54,7 +55,7 @@ class ScrollValues:
             return self._person(head, attribute)
         if key in _DATES:
             moment = self._date(key)
-            pattern = argument or DEFAULT_DATE_PATTERN
+            pattern = argument or default_date_pattern(self._context.locale)
             return True, None if moment is None else format_java_date(
                 moment, pattern, self._context.locale
             )
@@ -111,6 +112,7 @@ class ScrollValues:
             "variant_name": context.variant_name,
             "language": context.language_name,
             "locale": context.locale,
+            "strings": _strings(context.locale),
             "creationdate": context.creation_date,
             "modificationdate": context.modification_date,
             "exportdate": self._export_date,
@@ -131,6 +133,15 @@ class PersonView:
 
     def __str__(self) -> str:
         return self.fullName
+
+
+def _strings(locale: str) -> dict[str, str]:
+    """The built-in strings (``{{ strings.contents }}``), with "Page {page} of {pages}"
+    also in three parts around its fields: ``page_before``, ``page_between``,
+    ``page_after``."""
+    strings = strings_for(locale)
+    before, between, after = page_x_of_y_parts(strings)
+    return {**strings, "page_before": before, "page_between": between, "page_after": after}
 
 
 def _str(value: object) -> str | None:

@@ -59,6 +59,18 @@ class TemplateContext:
 
 DEFAULT_DATE_PATTERN: Final = "d MMMM yyyy"
 
+
+def default_date_pattern(locale: str) -> str:
+    """The pattern of a date placeholder without one: ``d MMMM yyyy`` in English, else
+    the locale's long date (CLDR: ``d. MMMM y`` in German, ``y年M月d日`` in Japanese)."""
+    if (locale or "en").replace("_", "-").split("-")[0].lower() == "en" or _babel_dates() is None:
+        return DEFAULT_DATE_PATTERN
+    try:
+        return str(_babel_locale(locale).date_formats["long"].pattern)
+    except (KeyError, AttributeError):
+        return DEFAULT_DATE_PATTERN
+
+
 _PATTERN_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", re.S)
 
 

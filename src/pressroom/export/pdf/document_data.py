@@ -138,7 +138,7 @@ def _cover_lines(
 ) -> list[list[str]]:
     lines = [
         (strings["version"], texts.resolve("$!scroll.version.name")),
-        (strings["export_date"], texts.resolve('$scroll.exportdate("d MMMM yyyy")')),
+        (strings["export_date"], texts.resolve("$scroll.exportdate")),
         (strings["exported_by"], texts.resolve("$!scroll.exporter")),
     ]
     return [[label, value] for label, value in lines if value]
