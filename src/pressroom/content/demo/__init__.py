@@ -1,4 +1,5 @@
-"""The DEMO space: the Anchorage manual, seeded by ``pressroom serve --demo``.
+"""The DEMO space: the Anchorage manual, seeded by ``pressroom serve --demo`` (with the
+VERS space of versions, variants and translations, ``demo/versions.py``).
 
 Seeding is idempotent: pages, blog posts, attachments and labels are looked up by
 space key and title (attachments by page and file name) and only what is missing is
@@ -30,6 +31,7 @@ from pressroom.content.demo.tree import (
     DemoPage,
     read_body,
 )
+from pressroom.content.demo.versions import seed_versions_space
 from pressroom.content.documents import create_document
 from pressroom.content.labels import LabelName, add_labels
 from pressroom.content.models import Content, ContentVersion, Space
@@ -66,6 +68,7 @@ def seed_demo(settings: Settings, db: Database) -> None:
             _seed_page(run, page, parent_id=None)
         for post in BLOG_POSTS:
             _seed_blog_post(run, post)
+        run.created.extend(seed_versions_space(session, identity))
     if run.created:
         log.info("demo space %s: created %s", SPACE_KEY, ", ".join(run.created))
     else:
