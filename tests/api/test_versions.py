@@ -178,3 +178,27 @@ def test_writes_need_the_space_grant(client: TestClient, app) -> None:  # type: 
         assert refused.status_code == 403 and "'admin' permission" in refused.json()["message"]
         edit = reader.put(f"{VERSIONS}/translation/{page}/de", json={"title": "T"})
         assert edit.status_code == 403 and "'edit' permission" in edit.json()["message"]
+
+
+def test_the_content_api_reads_a_page_in_a_version_or_language(client: TestClient) -> None:
+    create_space(client, "DOC")
+    page = create_page(client, "Guide", "<p>own</p>")["id"]
+    one = ok(client.post(f"{VERSIONS}/versions/DOC", json={"name": "1"}), 201)["id"]
+    ok(client.put(f"{VERSIONS}/page/DOC/{page}/{one}", json={"body": "<p>one</p>"}))
+    ok(client.post(f"{TRANSLATIONS}/languages/DOC", json={"key": "de"}), 201)
+    ok(
+        client.put(
+            f"{VERSIONS}/translation/{page}/de", json={"title": "Leitfaden", "body": "<p>de</p>"}
+        )
+    )
+    url = f"/rest/api/content/{page}"
+
+    def read(**params: str) -> tuple[str, str]:
+        body = ok(client.get(url, params={"expand": "body.storage", **params}))
+        return body["title"], body["body"]["storage"]["value"]
+
+    assert read() == ("Guide", "<p>own</p>")
+    assert read(versionId=one) == ("Guide", "<p>one</p>")
+    assert read(languageKey="de") == ("Leitfaden", "<p>de</p>")
+    unknown = client.get(url, params={"versionId": "404"})
+    assert unknown.status_code == 400 and "versionId" in unknown.json()["message"]

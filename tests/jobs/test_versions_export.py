@@ -390,3 +390,42 @@ def test_pdf_prints_its_words_and_language_in_the_locale(
     assert "Inhalt" in text and re.search(r"Seite \d+ von \d+", text)
     assert "Contents" not in text
     assert str(reader.trailer["/Root"].get("/Lang")).startswith("de")
+
+
+def test_version_variant_and_language_placeholders_are_filled(
+    job_client: TestClient, start_workers: Callable[..., ThreadWorkers]
+) -> None:
+    start_workers(1)
+    client = job_client
+    create_space(client, KEY)
+    page = str(create_page(client, "Guide", "<p>Text.</p>", KEY)["id"])
+    version = new_version(client, "4.2")
+    attribute = ok(
+        client.post(f"{VERSIONS}/attribute/{KEY}", json={"name": "Edition", "values": ["Cloud"]}),
+        201,
+    )
+    selection = [{"attributeId": attribute["id"], "valueIds": [attribute["values"][0]["id"]]}]
+    body = {"name": "Cloud edition", "attributes": selection}
+    variant = ok(client.post(f"{VERSIONS}/variant/{KEY}", json=body), 201)["id"]
+    ok(client.post(f"{TRANSLATIONS}/languages/{KEY}", json={"key": "fr"}), 201)
+    line = (
+        "V=$scroll.version.name|$scroll.versionname "
+        "W=$scroll.variant.name|$scroll.variantname L=$scroll.language"
+    )
+    upload = client.post(
+        "/plugins/servlet/scroll-office/api/templates",
+        files={"file": ("t.docx", _template_with(line))},
+        data={"spaceKey": KEY, "name": "Placeholders"},
+        headers={"X-Atlassian-Token": "no-check"},
+    )
+    params = {
+        "templateId": ok(upload, 201)["id"],
+        "pageId": page,
+        "versionId": version,
+        "variantId": variant,
+        "languageKey": "fr",
+    }
+    response = client.get(f"{WORD_BASE}/export-sync", params=params)
+    assert response.status_code == 200, response.text
+    texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    assert "V=4.2|4.2 W=Cloud edition|Cloud edition L=French" in texts

@@ -32,9 +32,10 @@ from pressroom.content.documents import (
     update_document,
     versions_of,
 )
+from pressroom.content.export_selection import PageResolver, choose
 from pressroom.content.models import Content
 from pressroom.db import Database
-from pressroom.errors import InvalidInput, UnsupportedMediaType
+from pressroom.errors import InvalidInput, NotFound, UnsupportedMediaType
 from pressroom.ids import parse_content_id
 
 router = APIRouter(prefix="/rest/api/content", tags=["content"])
@@ -182,11 +183,36 @@ def get_one(
     base: OriginDep,
     expand: ExpandQuery = None,
     status: Annotated[Literal["current", "trashed", "any"], Query()] = "current",
+    versionId: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
+    languageKey: Annotated[str | None, Query(max_length=64)] = None,  # noqa: N803
 ) -> dict[str, Any]:
+    """The content; with ``versionId`` or ``languageKey`` (Pressroom's), a page's title
+    and body as they are in that version and language."""
     expansions = parse_expand(expand)
     with db.read() as session:
         content = get_content(session, identity, content_id, status=status)
-        return _content_response(session, content, base, expansions)
+        answer = _content_response(session, content, base, expansions)
+        if versionId or languageKey:
+            _as_selected(session, content, answer, versionId, languageKey)
+        return answer
+
+
+def _as_selected(
+    session: Session,
+    content: Content,
+    answer: dict[str, Any],
+    version_id: str | None,
+    language_key: str | None,
+) -> None:
+    selection = choose(session, content.space, version_id, "all", language_key)
+    page = PageResolver(session, selection, filter_conditions=False).resolve([content])
+    resolved = page[content.id]
+    if resolved is None:
+        raise NotFound(f"Page {content.id} is not in version {version_id}.")
+    answer["title"] = resolved.title
+    storage = answer.get("body", {}).get("storage")
+    if isinstance(storage, dict):
+        storage["value"] = resolved.storage
 
 
 @router.put(

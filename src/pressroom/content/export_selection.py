@@ -16,11 +16,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from pressroom.content.conditions import filter_storage
+from pressroom.content.conditions import Selection, filter_storage
 from pressroom.content.models import Content, Space
-from pressroom.content.translations import Language, list_languages, match_language
+from pressroom.content.translations import (
+    Language,
+    list_languages,
+    match_language,
+    translations_of,
+)
 from pressroom.content.variants import VariantView, list_variants, page_values
 from pressroom.content.versions import (
+    Edit,
     default_version,
     lineage,
     list_versions,
@@ -139,9 +145,12 @@ class ResolvedPage:
 class PageResolver:
     """Pages as they are in one :class:`ExportSelection`; ``notes`` lists every fallback."""
 
-    def __init__(self, session: Session, selection: ExportSelection) -> None:
+    def __init__(
+        self, session: Session, selection: ExportSelection, filter_conditions: bool = True
+    ) -> None:
         self._session = session
         self._selection = selection
+        self._filter_conditions = filter_conditions
         self.notes: list[str] = [selection.describe()]
 
     def resolve(self, rows: Sequence[Content]) -> dict[int, ResolvedPage | None]:
@@ -155,14 +164,12 @@ class PageResolver:
         resolved: dict[int, ResolvedPage | None] = {}
         for row in rows:
             if row.space_id != selection.space_id:
-                resolved[row.id] = ResolvedPage(row.title, filter_storage(row.body, None)[0])
+                resolved[row.id] = ResolvedPage(row.title, self._filtered(row, row.body, None))
                 continue
             resolved[row.id] = self._page(row, edits.get(row.id, {}), values, translations)
         return resolved
 
     def _translations(self, page_ids: list[int]) -> dict[int, tuple[str, str]]:
-        from pressroom.content.translations import translations_of
-
         assert self._selection.language is not None
         rows = translations_of(self._session, page_ids, self._selection.language.key)
         return {page_id: (row.title, row.body) for page_id, row in rows.items()}
@@ -170,7 +177,7 @@ class PageResolver:
     def _page(
         self,
         row: Content,
-        edits: dict,  # type: ignore[type-arg]
+        edits: dict[int, Edit],
         values: dict[int, dict[int, frozenset[int]]],
         translations: dict[int, tuple[str, str]],
     ) -> ResolvedPage | None:
@@ -201,8 +208,12 @@ class PageResolver:
                 )
             else:
                 title, body = translated
-        storage, warnings = filter_storage(
-            body, selection.variant.selection if selection.variant else None
-        )
+        variant = selection.variant.selection if selection.variant else None
+        return ResolvedPage(title, self._filtered(row, body, variant))
+
+    def _filtered(self, row: Content, body: str, variant: Selection | None) -> str:
+        if not self._filter_conditions:
+            return body
+        storage, warnings = filter_storage(body, variant)
         self.notes.extend(f"{row.title}: {warning}" for warning in warnings)
-        return ResolvedPage(title, storage)
+        return storage
