@@ -95,3 +95,16 @@ def test_nested_macros_and_unreadable_conditions() -> None:
 def test_storage_without_such_macros_is_untouched() -> None:
     storage = "<p>caf&eacute; &amp; <ac:emoticon ac:name='smile'/></p>"
     assert filter_storage(storage, WINDOWS_PRO) == (storage, [])
+
+
+def test_the_reader_shows_what_no_variant_removed() -> None:
+    """``pressroom render`` reads storage no variant filtered: the bodies show, unwarned."""
+    from pressroom.export.ast import inline_text, walk_blocks
+    from pressroom.export.storage import read_storage
+
+    storage = "<p>Press " + macro("<p>F1</p>", Platform="Windows") + " now.</p>"
+    storage += macro("<p>Block body</p>", Platform="Linux")
+    body = read_storage(storage)
+    texts = [inline_text(b.children) for b in walk_blocks(body.blocks) if hasattr(b, "children")]
+    assert "F1" in " ".join(texts) and "Block body" in texts
+    assert body.warnings == []

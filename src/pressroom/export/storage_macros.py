@@ -622,6 +622,9 @@ BLOCK_MACROS: Final[dict[str, BlockMacro]] = {
     "scroll-title": _scroll_title,
     "scroll-pagetitle": _scroll_title,
     "scroll-content-block": _body_in_place,
+    # Variants choose these before the reader (content/conditions.py); what is left shows.
+    "conditional-content": _body_in_place,
+    "scroll-conditional-content": _body_in_place,
     "scroll-tablelayout": _table_layout,
     "scroll-exportbutton": _nothing,
 }
