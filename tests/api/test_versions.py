@@ -104,6 +104,12 @@ def test_page_in_version_says_when_it_is_inherited(client: TestClient) -> None:
     assert removed["exists"] is False and removed["state"] == "absent"
     bad = client.put(f"{VERSIONS}/page/DOC/{page}/{two}", json={"state": "gone"})
     assert bad.status_code == 400 and "state" in bad.json()["message"]
+    broken = client.put(f"{VERSIONS}/page/DOC/{page}/{two}", json={"body": "<p>open"})
+    assert broken.status_code == 400
+    untranslatable = client.put(
+        f"{VERSIONS}/translation/{page}/en", json={"title": "T", "body": "<p>ok</p>"}
+    )
+    assert untranslatable.status_code == 400
     # The Confluence content API still reads the page's own content.
     own = ok(client.get(f"/rest/api/content/{page}", params={"expand": "body.storage"}))
     assert own["body"]["storage"]["value"] == "<p>own</p>"

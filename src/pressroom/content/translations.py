@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pressroom.clock import utcnow
 from pressroom.content.models import Content, Space
+from pressroom.content.storage_check import check_storage
 from pressroom.content.version_models import PageTranslation, SpaceLanguage
 from pressroom.content.versions import add_unique, ensure_versioning, versioning_of
 from pressroom.errors import InvalidInput
@@ -123,6 +124,7 @@ def put_translation(
         )
     if not title.strip():
         raise InvalidInput("title is required: the page's title in that language.")
+    check_storage(body)
     ensure_versioning(session, page.space)
     values = {
         "title": title[:255],

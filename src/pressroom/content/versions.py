@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from pressroom.clock import utcnow
 from pressroom.content.models import Content, Space
+from pressroom.content.storage_check import check_storage
 from pressroom.content.version_models import (
     PAGE_VERSION_STATES,
     DocVersion,
@@ -293,6 +294,8 @@ def edit_page_in_version(
         raise InvalidInput(f"state must be one of {', '.join(PAGE_VERSION_STATES)}.")
     if version.archived:
         raise Conflict(f"Version {version.name} is archived; restore it before editing in it.")
+    if body is not None:
+        check_storage(body)
     now = page_in_version(session, page, version)
     values = {
         "state": state,
