@@ -154,6 +154,7 @@ def test_the_log_names_the_version_and_each_inherited_page(versioned) -> None:  
     assert f"Exported version 3.0 (id {ids['3']}), all variants, language en (English)." in log
     assert "Guide: inherited from version 2.0" in log
     assert "What is new: inherited from version 2.0" in log
+    assert "Setup: not in version 3.0; left out with its subtree" in log
 
 
 def test_version_placeholders_are_filled(versioned) -> None:  # type: ignore[no-untyped-def]
@@ -253,10 +254,12 @@ def test_a_page_outside_the_variant_is_left_out_with_its_subtree(variants) -> No
     assert "Kernel notes." in linux and "Debian and more." in linux
 
 
-def test_the_variant_name_is_a_placeholder_and_in_the_log(variants) -> None:  # type: ignore[no-untyped-def]
+def test_the_variant_and_what_it_leaves_out_are_in_the_log(variants) -> None:  # type: ignore[no-untyped-def]
     client, ids = variants
     log = export_log(client, ids["install"], variantId=ids["Linux"])
     assert any(f"variant Linux (id {ids['Linux']})" in line for line in log)
+    log = export_log(client, ids["install"], variantId=ids["Windows"], scope="descendants")
+    assert "Linux only: its attributes exclude variant Windows; left out with its subtree" in log
 
 
 # --- translations ---------------------------------------------------------------------

@@ -186,16 +186,19 @@ class PageResolver:
         if selection.chain:
             found = resolve_page(selection.chain, edits, row.title, row.body)
             if not found.exists:
+                self.notes.append(
+                    f"{row.title}: not in {self._version()}; left out with its subtree"
+                )
                 return None
             title, body = found.title, found.body
-            if found.fallback:
-                source = (
-                    f"version {selection.version_names.get(found.source_version_id, '?')}"
-                    if found.source_version_id is not None
-                    else "its own content (no version changed it)"
-                )
-                self.notes.append(f"{row.title}: inherited from {source}")
+            if found.fallback and found.source_version_id is not None:
+                source = selection.version_names.get(found.source_version_id, "?")
+                self.notes.append(f"{row.title}: inherited from version {source}")
         if selection.variant and not selection.variant.includes(values.get(row.id, {})):
+            self.notes.append(
+                f"{row.title}: its attributes exclude variant {selection.variant.name}; "
+                "left out with its subtree"
+            )
             return None
         if selection.translating and selection.language:
             translated = translations.get(row.id)
@@ -210,6 +213,10 @@ class PageResolver:
                 title, body = translated
         variant = selection.variant.selection if selection.variant else None
         return ResolvedPage(title, self._filtered(row, body, variant))
+
+    def _version(self) -> str:
+        version = self._selection.version
+        return f"version {version.name}" if version else "the version"
 
     def _filtered(self, row: Content, body: str, variant: Selection | None) -> str:
         if not self._filter_conditions:
