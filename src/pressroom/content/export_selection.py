@@ -66,7 +66,7 @@ class ExportSelection:
         version = (
             f"version {self.version.name} (id {self.version.id})"
             if self.version
-            else ("no version (the space has none)")
+            else ("the pages' own content (the space has no versions)")
         )
         variant = (
             f"variant {self.variant.name} (id {self.variant.id})"
