@@ -291,6 +291,14 @@ def test_a_translated_export_falls_back_to_the_default_language(translated) -> N
     assert "Appendix: no German (Germany) (de_DE) translation; exported in en instead" in log
 
 
+def test_a_translation_speaks_its_language_unless_a_locale_is_asked_for(translated) -> None:  # type: ignore[no-untyped-def]
+    client, ids = translated
+    german = [p.text for p in word_export(client, ids["manual"], languageKey="de_DE").paragraphs]
+    assert "Inhalt" in german and "Contents" not in german
+    asked = word_export(client, ids["manual"], languageKey="de_DE", locale="fr")
+    assert "Table des matières" in [p.text for p in asked.paragraphs]
+
+
 def test_a_language_key_finds_its_language_by_country_then_language(translated) -> None:  # type: ignore[no-untyped-def]
     client, ids = translated
     assert "Zuerst lesen." in export_text(client, ids["manual"], languageKey="de_DE_formal")

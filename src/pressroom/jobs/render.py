@@ -84,6 +84,9 @@ class WordRenderer:
             )
             context = self._context(session, root, identity, pages, parameters, template.name)
             _name_selection(context, selection)
+            if parameters.get("locale") is None and selection.language is not None:
+                # A translation speaks its own language unless the script asked otherwise.
+                context.locale = export_locale(selection.language.key, context.locale)
             checkpoint.enter_step(2)
             document = _assemble(pages, job, base_url, checkpoint, self.exporter)
         checkpoint.progress(count, count)
