@@ -170,7 +170,6 @@ def corpus_case(source: Path | None) -> Callable[[Path], tuple[Path, Path]]:
 
 def _write_corpus_attachments(folder: Path) -> None:
     import yaml
-
     from tests.corpus.attachments import write_attachment
 
     manifest = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
