@@ -107,7 +107,8 @@ def measure(command: list[str], out: Path, cwd: Path | None = None) -> dict[str,
 
 
 def pressroom_command(folder: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "pressroom.cli", "render", str(folder), "-o", str(out)]
+    """``pressroom render`` as a user runs it (the console script of this environment)."""
+    return [str(Path(sys.executable).parent / "pressroom"), "render", str(folder), "-o", str(out)]
 
 
 def run_case(
