@@ -315,13 +315,16 @@ def _write_in_child(chunk: Chunk, blocks: list[ast.Block]) -> ChunkResult:
         return write_chunk(setup, plan, chunk, blocks, section, last=False)
 
 
-def render_processes(workers: int = 1) -> int:
-    """How many processes one export may render with: ``PRESSROOM_RENDER_PROCESSES``,
-    else the cores this process may use (affinity and a container's CPU quota)
-    shared among ``workers`` exports running at once."""
-    configured = os.environ.get("PRESSROOM_RENDER_PROCESSES", "").strip()
-    if configured.isdigit() and int(configured) >= 1:
-        return int(configured)
+def render_processes(workers: int = 1, configured: int | None = None) -> int:
+    """How many processes one export may write with: ``configured`` (the setting
+    ``PRESSROOM_RENDER_PROCESSES``, read here too when no settings are loaded), else
+    the cores this process may use (affinity, a container's CPU quota) shared among
+    the ``workers`` exports that may run at once (workers times processes at most the cores)."""
+    if configured is None:
+        value = os.environ.get("PRESSROOM_RENDER_PROCESSES", "").strip()
+        configured = int(value) if value.isdigit() else None
+    if configured is not None and configured >= 1:
+        return configured
     return max(1, cpu_budget() // max(1, workers))
 
 
