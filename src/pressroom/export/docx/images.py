@@ -191,11 +191,10 @@ def _drawing(
     """A copy of the picture's drawing with this place's size, id and description."""
     drawing = _drawings.copy(embedded.rid, embedded.name, image.border)
     run.append(drawing)
-    inline = drawing[0]
-    for extent in (inline[0], inline[4][0][0][2][0][1]):  # wp:extent, a:ext
+    for extent in (_at(drawing, _EXTENT), _at(drawing, _PICTURE_EXTENT)):
         extent.set("cx", str(cx))
         extent.set("cy", str(cy))
-    doc_pr = inline[2]
+    doc_pr = _at(drawing, _DOC_PR)
     doc_pr.set("id", str(drawing_id))
     doc_pr.set("name", f"Picture {drawing_id}")
     description = image.alt or image.title
@@ -230,4 +229,33 @@ def _drawing_template(rid: str, name: str, border: bool) -> Element:
     return drawing
 
 
+# Where _drawing_template puts what each drawing sets (child indexes: a copy is walked
+# far faster than searched), checked once against the tags below.
+_EXTENT: Final = (0, 0)  # wp:inline/wp:extent
+_DOC_PR: Final = (0, 2)  # wp:inline/wp:docPr
+_PICTURE_EXTENT: Final = (
+    0,
+    4,
+    0,
+    0,
+    2,
+    0,
+    1,
+)  # a:graphic/a:graphicData/pic:pic/pic:spPr/a:xfrm/a:ext
+
+
+def _at(element: Element, path: tuple[int, ...]) -> Element:
+    for index in path:
+        element = element[index]
+    return element
+
+
+def _check_paths() -> None:
+    drawing = _drawing_template("rId0", "check", border=True)
+    for path, tag in ((_EXTENT, "wp:extent"), (_DOC_PR, "wp:docPr"), (_PICTURE_EXTENT, "a:ext")):
+        if _at(drawing, path).tag != qn(tag):
+            raise AssertionError(f"the drawing template no longer has {tag} at {path}")
+
+
+_check_paths()
 _drawings: Final = Templates(_drawing_template, limit=256)
