@@ -11,11 +11,13 @@ Cases:
   any folder of storage-format pages given with ``--folder``. pandoc reads the same
   storage XHTML as HTML (it skips the macros it does not know).
 
-Time is wall time of the whole command (imports included); memory is the peak of
-the summed resident size of the command and every process it starts, sampled every
-20 ms. Each measurement is repeated (``--repeat``, default 3, the tools taking
-turns) and the median reported with every run beside it: on a shared machine one run
-can be off by half. The machine's load average is printed with each row.
+Time is wall time of the whole command (imports included), and the CPU seconds of
+it and every process it starts (on a shared machine the wall time says how much of
+the CPU the command got; the CPU time what it needed); memory is the peak of the
+summed resident size of those processes, sampled every 20 ms. Each measurement is
+repeated (``--repeat``, default 3, the tools taking turns) and the median reported
+with every run beside it: on a shared machine one run can be off by half. The
+machine's load average is printed with each row.
 
 Run: ``python -m benchmarks.export_bench [--cases varied,repetitive,corpus]
 [--sizes 1,100,1000] [--repeat 3] [--no-pandoc] [--folder PATH] [--json FILE]``.
@@ -41,6 +43,8 @@ from benchmarks import content
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 SAMPLE_SECONDS = 0.02
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def pandoc_command() -> list[str]:
@@ -59,10 +63,12 @@ def pandoc_version() -> str:
     return result.stdout.splitlines()[0] if result.stdout else "pandoc (unknown version)"
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident size of ``root`` and all its descendants (kB), from /proc."""
+def _tree_usage(root: int, cpu_seen: dict[int, float]) -> int:
+    """Resident size of ``root`` and all its descendants (kB), from /proc; records
+    each one's CPU seconds so far in ``cpu_seen`` (by process id)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -73,18 +79,22 @@ def _tree_rss_kb(root: int) -> int:
             continue
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        rss[pid] = int(fields[21]) * PAGE_SIZE // 1024
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        cpu_seen[pid] = max(cpu_seen.get(pid, 0.0), cpu.get(pid, 0.0))
         stack.extend(children.get(pid, []))
     return total
 
 
 def measure(command: list[str], out: Path, cwd: Path | None = None) -> dict[str, float]:
-    """Run ``command``; wall time, peak summed RSS of its process tree, output size."""
+    """Run ``command``: wall time, CPU seconds and the peak summed RSS of its process
+    tree (sampled; the last moments of each process escape the CPU count), size."""
     peak = 0
+    cpu_seen: dict[int, float] = {}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -92,7 +102,7 @@ def measure(command: list[str], out: Path, cwd: Path | None = None) -> dict[str,
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
+            peak = max(peak, _tree_usage(process.pid, cpu_seen))
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -103,7 +113,12 @@ def measure(command: list[str], out: Path, cwd: Path | None = None) -> dict[str,
     sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{command[0]} failed: {errors.decode(errors='replace')[-2000:]}")
-    return {"seconds": seconds, "rss_mb": peak / 1024, "bytes": out.stat().st_size}
+    return {
+        "seconds": seconds,
+        "cpu_s": sum(cpu_seen.values()),
+        "rss_mb": peak / 1024,
+        "bytes": out.stat().st_size,
+    }
 
 
 def pressroom_command(folder: Path, out: Path) -> list[str]:
@@ -183,6 +198,7 @@ def _write_corpus_attachments(folder: Path) -> None:
 def _median(runs: list[dict[str, float]]) -> dict[str, Any]:
     return {
         "seconds": statistics.median(run["seconds"] for run in runs),
+        "cpu_s": statistics.median(run["cpu_s"] for run in runs),
         "rss_mb": statistics.median(run["rss_mb"] for run in runs),
         "bytes": runs[-1]["bytes"],
         "runs": [round(run["seconds"], 3) for run in runs],
@@ -196,12 +212,15 @@ def _format(row: dict[str, Any]) -> str:
         if isinstance(figures, dict):
             spread = "/".join(f"{run:.2f}" for run in figures["runs"])
             parts.append(
-                f"{tool}: {figures['seconds']:6.2f} s {figures['rss_mb']:5.0f} MB "
-                f"{figures['bytes'] / 1e6:5.1f} MB ({spread})"
+                f"{tool}: {figures['seconds']:6.2f} s (cpu {figures['cpu_s']:5.2f} s) "
+                f"{figures['rss_mb']:5.0f} MB {figures['bytes'] / 1e6:5.1f} MB ({spread})"
             )
     ours, theirs = row.get("pressroom"), row.get("pandoc")
     if isinstance(ours, dict) and isinstance(theirs, dict):
-        parts.append(f"{theirs['seconds'] / ours['seconds']:4.1f}x pandoc")
+        parts.append(
+            f"{theirs['seconds'] / ours['seconds']:4.1f}x pandoc "
+            f"(cpu {theirs['cpu_s'] / ours['cpu_s']:4.1f}x)"
+        )
     parts.append(f"load {row['load']:.1f}")
     return "  ".join(parts)
 
