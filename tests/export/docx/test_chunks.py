@@ -154,3 +154,15 @@ def test_one_budget_of_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert render_processes(workers=cores * 4) == 1
     monkeypatch.setenv("PRESSROOM_RENDER_PROCESSES", "3")
     assert render_processes(workers=cores) == 3
+
+
+def test_two_long_pages_are_the_same_on_one_process_or_several(tmp_path: Path) -> None:
+    """Two chunks: the export's own process writes the last, the pool the first."""
+    blocks: list[ast.Block] = []
+    for number in (1, 2):
+        blocks += page(1, number, None)
+        blocks += [para(f"Paragraph {n} of page {number}.") for n in range(POOL_MIN_BLOCKS // 2)]
+    document = ast.Document(title="Two pages", blocks=blocks)
+    _write(document, tmp_path / "alone.docx", processes=1)
+    _write(document, tmp_path / "pooled.docx", processes=2)
+    assert (tmp_path / "pooled.docx").read_bytes() == (tmp_path / "alone.docx").read_bytes()

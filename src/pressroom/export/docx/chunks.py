@@ -240,14 +240,15 @@ class _PooledBody:
         front, back = 0, len(chunks)
         try:
             while front < back:
-                while front < back and len(self._pending) < 2 * self._workers:
+                # The pool never takes the chunk before ``back``: the last chunk of
+                # all is this process's first.
+                while front < back - 1 and len(self._pending) < 2 * self._workers:
                     chunk = chunks[front]
                     blocks = self._blocks[chunk.start : chunk.end]
                     self._pending[front] = pool.submit(_write_in_child, chunk, blocks)
                     front += 1
-                if front < back:
-                    back -= 1
-                    self._write_here(chunks[back], is_cancelled)
+                back -= 1
+                self._write_here(chunks[back], is_cancelled)
                 self._collect(progress, is_cancelled, wait=front >= back)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
