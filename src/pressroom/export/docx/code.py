@@ -120,28 +120,29 @@ class CodeWriter:
     def _lines(self, block: ast.CodeBlock) -> Iterator[list[tuple[Format, str]]]:
         """Lines of (format, text) pieces, adjacent pieces of one format merged."""
         line: list[tuple[Format, str]] = []
-        for ttype, value in self._tokens(block):
-            fmt = self._format(ttype)
-            pieces = value.split("\n")
-            for i, piece in enumerate(pieces):
+        formats = self._formats
+        for _, ttype, value in self._tokens(block):
+            fmt = formats.get(ttype) or self._format(ttype)
+            if "\n" not in value:  # most tokens: no line ends inside
+                if value:
+                    _add_piece(line, fmt, value)
+                continue
+            for i, piece in enumerate(value.split("\n")):
                 if i:
                     yield line
                     line = []
-                if not piece:
-                    continue
-                # Whitespace shows no colour: it joins the run before it.
-                if line and (line[-1][0] == fmt or (piece.isspace() and "\t" not in piece)):
-                    line[-1] = (line[-1][0], line[-1][1] + piece)
-                else:
-                    line.append((fmt, piece))
+                if piece:
+                    _add_piece(line, fmt, piece)
         yield line
 
-    def _tokens(self, block: ast.CodeBlock) -> Iterator[tuple[Any, str]]:
+    def _tokens(self, block: ast.CodeBlock) -> Iterator[tuple[int, Any, str]]:
+        """(offset, token type, text): the lexer's own tokens, with line ends
+        normalised as Pygments' ``get_tokens`` would (our lexers have no filters)."""
+        code = block.code.replace("\r\n", "\n").replace("\r", "\n")
         lexer = self._lexer(block.language)
         if lexer is None:
-            yield Token.Text, block.code.replace("\r\n", "\n")
-            return
-        yield from lexer.get_tokens(block.code)
+            return iter([(0, Token.Text, code)])
+        return iter(lexer.get_tokens_unprocessed(code))
 
     def _lexer(self, language: str | None) -> Any:
         if not language:
@@ -166,6 +167,14 @@ class CodeWriter:
                 if ttype.parent is None:
                     raise
                 ttype = ttype.parent
+
+
+def _add_piece(line: list[tuple[Format, str]], fmt: Format, piece: str) -> None:
+    # Whitespace shows no colour: it joins the run before it.
+    if line and (line[-1][0] == fmt or (piece.isspace() and "\t" not in piece)):
+        line[-1] = (line[-1][0], line[-1][1] + piece)
+    else:
+        line.append((fmt, piece))
 
 
 @functools.cache
