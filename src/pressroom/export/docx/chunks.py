@@ -12,11 +12,13 @@ it may hand its layout to the template's final section.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -46,6 +48,8 @@ CHECKPOINT_EVERY: Final = 16  # top-level blocks between progress reports / canc
 SERIALISE_EVERY: Final = 64  # top-level blocks between serialisations of a chunk
 POOL_MIN_BLOCKS: Final = 2400  # top-level blocks (about 200 pages) before a pool pays
 _POLL_SECONDS: Final = 0.25
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -171,9 +175,14 @@ def write_body(
     """Every chunk of the body written, in order: on a pool of ``processes`` when
     the body is long enough to repay starting one, else here one after the other."""
     if processes > 1 and len(plan.chunks) > 1 and len(blocks) >= POOL_MIN_BLOCKS:
-        return _PooledBody(setup, plan, blocks, section, processes - 1).write(
-            progress, is_cancelled
-        )
+        try:
+            return _PooledBody(setup, plan, blocks, section, processes - 1).write(
+                progress, is_cancelled
+            )
+        except (BrokenProcessPool, OSError) as error:
+            # No pool to be had, or one of its processes died (killed for memory):
+            # chunks are pure, so writing them all here gives the same document.
+            log.warning("render pool failed (%s): writing the body in one process", error)
     results: list[ChunkResult] = []
     total = len(blocks)
     for chunk in plan.chunks:
