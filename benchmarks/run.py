@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import api_bench, export_bench, pdf_bench
+from benchmarks import api_bench, export_bench, highlight_bench, pdf_bench
 
 
 def main() -> None:
-    print("== Export engine: pressroom vs pandoc (wall time, peak RSS) ==", flush=True)
+    print("== Word export: pressroom vs pandoc (wall and CPU time, peak RSS) ==", flush=True)
     export_bench.main([])
+    print("\n== Code highlighting: Pygments vs syntect, twenty languages ==", flush=True)
+    highlight_bench.main([])
     print("\n== Export API: 50 concurrent async exports of 100 pages ==", flush=True)
     api_bench.main([])
     print("\n== PDF: pressroom vs WeasyPrint vs LibreOffice, varied content ==", flush=True)

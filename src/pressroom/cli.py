@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ import typer
 from pressroom.auth.commands import token_cli, user_cli
 from pressroom.client.command import export_command
 from pressroom.config import Settings
+from pressroom.render_command import render
 
 cli = typer.Typer(help="Pressroom: documentation export server.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
@@ -72,51 +72,7 @@ def worker(
     run_worker(settings, workers or settings.workers)
 
 
-@cli.command()
-def render(
-    path: Annotated[Path, typer.Argument(help="A storage-format .xml file or a page-tree folder")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="The file to write: .docx or .pdf")],
-    template: Annotated[
-        str | None,
-        typer.Option(help="A built-in template id, or a .docx (Word) or .zip (PDF) template"),
-    ] = None,
-    scope: Annotated[str, typer.Option(help="current or descendants")] = "descendants",
-) -> None:
-    """Render storage-format content to Word or PDF offline (no server, no database);
-    the format follows the extension of --out."""
-    from pressroom.export.docx import TEMPLATE_ID
-    from pressroom.export.folder import FolderInvalid
-    from pressroom.export.pdf import BUILTIN_PDF_TEMPLATES, CompileFailed, TemplateInvalid
-    from pressroom.export.pdf import canonical_id as canonical_pdf_id
-    from pressroom.export.render import render_path
-
-    if scope not in ("current", "descendants"):
-        raise typer.BadParameter("scope must be 'current' or 'descendants'")
-    if out.suffix.lower() not in (".docx", ".pdf"):
-        raise typer.BadParameter("--out must end in .docx or .pdf")
-    builtin = template in (None, TEMPLATE_ID) or canonical_pdf_id(str(template)) in (
-        BUILTIN_PDF_TEMPLATES
-    )
-    template_path = None if builtin else Path(str(template))
-    if template_path is not None and not template_path.is_file():
-        raise typer.BadParameter(f"no template file {template_path}")
-    try:
-        warnings = render_path(
-            path,
-            out,
-            template=template_path,
-            scope="current" if scope == "current" else "descendants",
-            template_id=canonical_pdf_id(template) if template and builtin else None,
-        )
-    except (TemplateInvalid, CompileFailed) as exc:
-        typer.echo(f"the PDF could not be made: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    except FolderInvalid as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
-    for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"wrote {out}")
+cli.command("render")(render)
 
 
 @cli.command("db-ping")

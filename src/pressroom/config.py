@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         le=64,
         description="Export worker processes started by `pressroom serve` (jobs run at once)",
     )
+    render_processes: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Processes one Word export writes a long body with; default: the cores "
+        "(CPU affinity and a container's quota) divided among the export workers",
+    )
     worker_nice: int = Field(
         default=10,
         ge=0,

@@ -9,7 +9,8 @@ re-raises the same failure instead, so that tests, fuzzing and property tests se
 every crash (the test suite runs strict: ``tests/conftest.py``).
 
 The switch is process-wide, not per thread or context: exports run in worker
-threads and forked writer processes, and all of them must see the same policy.
+threads and in the Word writer's pool processes (handed the policy with each
+export), and all of them must see the same policy.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from pressroom.export.ast import Block, Document, Heading
 from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.docx import ExportCancelled as WriterCancelled
 from pressroom.export.docx import Person, TemplateContext, write_docx
+from pressroom.export.docx.chunks import render_processes
 from pressroom.export.locales import export_locale, in_zone
 from pressroom.export.storage import read_storage
 from pressroom.ids import parse_content_id
@@ -128,6 +129,7 @@ class WordRenderer:
                 progress=checkpoint.progress,
                 is_cancelled=checkpoint.is_cancelled,
                 max_bytes=self.settings.max_export_bytes,
+                processes=render_processes(self.settings.workers, self.settings.render_processes),
             )
         except WriterCancelled as exc:
             raise JobCancelled from exc

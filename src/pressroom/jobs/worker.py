@@ -34,6 +34,7 @@ def build_export_queue(settings: Settings, db: Database, clock: Clock = utcnow) 
 
 def run_worker(settings: Settings, workers: int) -> None:
     """Consume export jobs with ``workers`` processes until SIGINT/SIGTERM."""
+    settings.workers = workers  # the render budget shares the cores among these
     db = Database(settings.resolved_database_url)
     db.migrate()
     settings.exports_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pressroom.export import ast
-from pressroom.export.docx.numbering import ListNumbering
+from pressroom.export.docx.numbering import ListNumbering, PlannedList
 from tests.export.docx.conftest import NS, W, WriteDocument
 from tests.export.docx.sample import para, sample_table, text
 
@@ -205,6 +205,6 @@ def test_numbering_keeps_words_cleanup_marker_last() -> None:
         '</w:num><w:numIdMacAtCleanup w:val="1"/></w:numbering>'
     )
     lists = ListNumbering(numbering)
-    lists.new_list(ordered=True, ilvl=0)
+    lists.add(PlannedList(num_id=lists.first_free_id, ordered=True, ilvl=0, start=1))
     tags = [etree.QName(child).localname for child in numbering]
     assert tags == ["abstractNum", "abstractNum", "num", "num", "numIdMacAtCleanup"]

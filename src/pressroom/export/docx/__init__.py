@@ -9,11 +9,13 @@
 ``template=None`` uses the built-in default template (:data:`TEMPLATE_ID`). Uploaded
 templates are checked with :func:`validate_template` (raises :class:`TemplateInvalid`).
 
-Modules: ``writer`` (the entry point), ``blocks``/``inlines``/``tables``/``images``/
-``code`` (body XML), ``numbering``, ``styles``, ``fields``, ``toc``, ``sections``,
+Modules: ``writer`` (the entry point), ``plan`` (every document-wide id, decided
+before writing), ``chunks`` (the body written chunk by chunk, on a process pool when
+long), ``blocks``/``inlines``/``tables``/``images``/``code`` (body XML),
+``numbering``, ``styles``, ``fields``, ``toc``, ``sections``,
 ``placeholders``/``scroll_values``/``template_context`` (template placeholders),
-``template_files`` (uploads), ``default_template``, ``splice`` (streaming the body
-into the package), ``oxml`` (element builders).
+``template_files`` (uploads), ``default_template``, ``package`` (the package with the
+body streamed into it), ``oxml`` (element builders).
 """
 
 from pressroom.export.docx.default_template import (

@@ -13,8 +13,8 @@ from pressroom.export.docx import fields, scripts, sections, tables, toc
 from pressroom.export.docx.body import TWIPS_PER_PX, BodyState, Frame
 from pressroom.export.docx.code import CodeWriter
 from pressroom.export.docx.images import ImageEmbedder
-from pressroom.export.docx.inlines import InlineWriter, RunFormat, shown_date
-from pressroom.export.docx.numbering import HANGING, ListNumbering, level_indent
+from pressroom.export.docx.inlines import InlineWriter, RunFormat
+from pressroom.export.docx.numbering import HANGING, ListIds, level_indent
 from pressroom.export.docx.oxml import (
     Element,
     bookmark,
@@ -48,17 +48,21 @@ ADMONITION_COLOURS: Final = {
 
 
 class BlockWriter:
-    """Writes blocks into a body or table cell; one instance per document."""
+    """Writes blocks into a body or table cell; one instance per chunk of the body."""
 
     def __init__(
         self,
         state: BodyState,
-        numbering: ListNumbering,
+        lists: ListIds,
         images: ImageEmbedder,
         section: Element | None,
+        tocs: toc.TocPlan,
+        *,
+        toc_names: dict[int, str],
+        content_ends_body: bool = False,
     ) -> None:
         self.state = state
-        self.numbering = numbering
+        self.lists = lists
         self.inlines = InlineWriter(state, images)
         self.images = images
         images.max_height_twips = _image_height(section)
@@ -66,28 +70,17 @@ class BlockWriter:
         self._section = section
         self._in_oriented_section = False
         self.section_breaks = 0
-        self.toc_entries: list[toc.TocEntry] = []
-        self.toc_names: dict[int, str] = {}
-        self.toc_scopes: dict[str, list[toc.TocEntry]] = {}
-        self.index_terms: list[tuple[str, ...]] = []
+        self._tocs = tocs
+        self._toc_names = toc_names  # the _Toc bookmark of each listed heading, by id()
         self._open_scopes: list[tuple[int, int]] = []  # (page title level, bookmark id)
-        self.content_ends_body = False  # nothing of the template follows the content
-
-    def plan_tocs(self, blocks: list[ast.Block]) -> None:
-        """Find the headings every table of contents lists, before writing starts."""
-        locale = self.state.locale
-        spelling = ast.TextSpelling(date=lambda iso: shown_date(iso, locale))
-        self.toc_entries, self.toc_names = toc.collect_entries(blocks, spelling)
-        self.toc_scopes = toc.scoped_entries(blocks, self.toc_entries, self.toc_names)
-        if any(isinstance(block, ast.Index) for block in blocks):
-            self.index_terms = toc.index_terms(blocks)
+        self._content_ends_body = content_ends_body  # nothing of the template follows
 
     def finish(self, parent: Element) -> None:
         """After the last block: a section break that ends the document's content
         would leave the template's last section empty (a blank page), so that
         section takes its layout instead."""
         last = last_child(parent)
-        if self.content_ends_body and self._section is not None and last is not None:
+        if self._content_ends_body and self._section is not None and last is not None:
             closing = sections.detach_section(last)
             if closing is not None:
                 sections.take_layout(self._section, closing)
@@ -159,7 +152,7 @@ class BlockWriter:
             case ast.Index():
                 styles = ("index heading", *(f"index {n}" for n in range(1, 10)))
                 style_ids = {name: self.state.styles.id(name) for name in styles}
-                fields.add_index(parent, self.index_terms, style_ids)
+                fields.add_index(parent, self._tocs.index_terms, style_ids)
             case ast.IncludePage() | ast.ChildrenList() | ast.AttachmentFile() | ast.PageReport():
                 # only the assembler knows other pages and attachments
                 named = getattr(block, "title", None) or getattr(block, "filename", None)
@@ -199,7 +192,7 @@ class BlockWriter:
         else:
             p = self.new_paragraph(parent, f"Scroll Heading {max(heading.level, 1)}", frame)
         placed = [self.state.bookmarks.place(name) for name in heading.bookmarks]
-        toc_name = self.toc_names.get(id(heading))
+        toc_name = self._toc_names.get(id(heading))
         if toc_name is not None:
             placed.append((self.state.bookmarks.next_id(), toc_name))
         for mark in placed:
@@ -210,21 +203,21 @@ class BlockWriter:
         for name, mark in reversed(list(zip_longest(heading.bookmarks, placed))):
             if mark is None:
                 continue
-            if heading.page_title and name in self.toc_scopes:
+            if heading.page_title and name in self._tocs.scopes:
                 self._open_scopes.append((heading.level, mark[0]))  # ends with the page
             else:
                 bookmark(p, mark[0], mark[1], end=True)
 
     def _toc(self, parent: Element, block: ast.TableOfContents) -> None:
         scope = block.scope_bookmark
-        if scope in self.toc_scopes and block.levels is not None:
+        if scope in self._tocs.scopes and block.levels is not None:
             low, high = block.levels
             name = self.state.bookmarks.word_name(scope)
             instruction = fields.toc_instruction(low, high, name)
-            toc.write_toc(parent, instruction, self.toc_scopes[scope], self.state.styles)
+            toc.write_toc(parent, instruction, self._tocs.scopes[scope], self.state.styles)
         else:
             instruction = fields.toc_instruction(block.min_level, block.max_level)
-            toc.write_toc(parent, instruction, self.toc_entries, self.state.styles)
+            toc.write_toc(parent, instruction, self._tocs.entries, self.state.styles)
 
     def _paragraph(self, parent: Element, node: ast.Paragraph, frame: Frame) -> None:
         align = node.align or frame.align or _sole_image_alignment(node)
@@ -263,7 +256,7 @@ class BlockWriter:
 
     def _list(self, parent: Element, block: ast.ListBlock, frame: Frame) -> None:
         ilvl = min(frame.list_depth, 8)
-        num_id = self.numbering.new_list(ordered=block.ordered, ilvl=ilvl, start=block.start)
+        num_id = self.lists.new_list(ordered=block.ordered, ilvl=ilvl, start=block.start)
         style = list_style_name(block.ordered, frame.list_depth + 1)
         inner = frame.indented(level_indent(ilvl), list_depth=frame.list_depth + 1)
         for item in block.items:

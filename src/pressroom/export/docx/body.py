@@ -51,152 +51,144 @@ _BOOKMARK_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 BOOKMARK_MAX = 40
 
 
-class BookmarkNames:
-    """Maps document anchor names to Word bookmark names (≤ 40 characters, starting
-    with a letter, ``[A-Za-z0-9_]``), the same answer for the heading and every link."""
+class PlanExceeded(RuntimeError):
+    """A chunk asked for more ids than the plan counted for it: a writer bug."""
 
-    def __init__(self, taken: set[str] | None = None, first_id: int = 1) -> None:
-        self._by_name: dict[str, str] = {}
+
+class IdRange:
+    """The ids of one kind a chunk may hand out: ``first`` up to ``first + count``."""
+
+    __slots__ = ("_end", "_kind", "_next")
+
+    def __init__(self, kind: str, first: int, count: int) -> None:
+        self._kind = kind
+        self._next = first
+        self._end = first + count
+
+    def take(self) -> int:
+        if self._next >= self._end:
+            raise PlanExceeded(f"more {self._kind} ids than the plan counted")
+        taken = self._next
+        self._next += 1
+        return taken
+
+
+class WordNames:
+    """Maps document anchor names to Word bookmark names (≤ 40 characters, starting
+    with a letter, ``[A-Za-z0-9_]``), unique in the document: the planning pass asks
+    for every name in document order, so every chunk gets the same answer."""
+
+    def __init__(self, taken: set[str] | None = None, suffix: str = "") -> None:
+        self.by_name: dict[str, str] = {}
         self._taken: set[str] = set(taken or ())
-        self._placed: set[str] = set(taken or ())
-        self._linked: set[str] = set()
-        self._next_id = first_id
+        self._suffix = suffix
 
     def word_name(self, name: str) -> str:
-        known = self._by_name.get(name)
+        known = self.by_name.get(name)
         if known is not None:
             return known
         base = _BOOKMARK_UNSAFE.sub("_", name).strip("_") or "anchor"
         if not base[0].isalpha():
             base = "a" + base
-        base = base[:BOOKMARK_MAX]
+        base = base[: BOOKMARK_MAX - len(self._suffix)] + self._suffix
         candidate, n = base, 1
         while candidate in self._taken:
             n += 1
             suffix = f"_{n}"
             candidate = base[: BOOKMARK_MAX - len(suffix)] + suffix
         self._taken.add(candidate)
-        self._by_name[name] = candidate
+        self.by_name[name] = candidate
         return candidate
+
+
+class ChunkBookmarks:
+    """Bookmarks of one chunk: names from the plan, ids from the chunk's range, and
+    a name is placed only in the chunk the plan gave its first placement to."""
+
+    def __init__(
+        self,
+        names: dict[str, str],
+        first_placement: dict[str, int],
+        chunk: int,
+        ids: IdRange,
+        taken: set[str],
+    ) -> None:
+        self._names = names
+        self._first_placement = first_placement
+        self._chunk = chunk
+        self._ids = ids
+        self._unplanned: WordNames | None = None
+        self._taken = taken
+        self.placed: set[str] = set()
+        self.linked: set[str] = set()
+
+    def word_name(self, name: str) -> str:
+        known = self._names.get(name)
+        if known is not None:
+            return known
+        if self._unplanned is None:  # a name the planning walk did not see
+            taken = self._taken | set(self._names.values())
+            self._unplanned = WordNames(taken, suffix=f"_c{self._chunk}")
+        return self._unplanned.word_name(name)
 
     def place(self, name: str) -> tuple[int, str] | None:
         """An id and Word name for a bookmark at this place; None if it exists already."""
         word_name = self.word_name(name)
-        if word_name in self._placed:
+        if word_name in self.placed or self._first_placement.get(word_name, self._chunk) != (
+            self._chunk
+        ):
             return None
-        self._placed.add(word_name)
-        bookmark_id = self._next_id
-        self._next_id += 1
-        return bookmark_id, word_name
+        self.placed.add(word_name)
+        return self._ids.take(), word_name
 
     def link(self, name: str) -> str:
-        """The Word name for a link to ``name`` (which may be placed later)."""
+        """The Word name for a link to ``name`` (which may be placed elsewhere)."""
         word_name = self.word_name(name)
-        self._linked.add(word_name)
+        self.linked.add(word_name)
         return word_name
 
-    def dangling(self) -> list[str]:
-        """Linked names no bookmark was placed for."""
-        return sorted(self._linked - self._placed)
-
     def next_id(self) -> int:
-        bookmark_id = self._next_id
-        self._next_id += 1
-        return bookmark_id
-
-    def start_ids_at(self, first_id: int) -> None:
-        self._next_id = first_id
-
-    def ids_used_since(self, first_id: int) -> int:
-        return self._next_id - first_id
-
-    def reserve_ids(self, count: int) -> int:
-        """The first of ``count`` ids set aside for bookmarks written elsewhere."""
-        first = self._next_id
-        self._next_id += count
-        return first
-
-    def names_since(self, known: BookmarkNames) -> BookmarkNames:
-        """What this register learned after it was a copy of ``known``."""
-        news = BookmarkNames()
-        news._by_name = {k: v for k, v in self._by_name.items() if k not in known._by_name}
-        news._taken = self._taken - known._taken
-        news._placed = self._placed - known._placed
-        news._linked = self._linked - known._linked
-        return news
-
-    def adopt(self, news: BookmarkNames) -> bool:
-        """Take over names another writer chose on its own, when they are the names this
-        register would have chosen; False (and nothing changed) when they are not."""
-        for name, word_name in news._by_name.items():
-            if self._by_name.get(name, word_name) != word_name:
-                return False
-            if name not in self._by_name and word_name in self._taken:
-                return False
-        if news._placed & self._placed:
-            return False
-        self._by_name.update(news._by_name)
-        self._taken |= news._taken
-        self._placed |= news._placed
-        self._linked |= news._linked
-        return True
+        return self._ids.take()
 
 
-class Relationships:
-    """Relationships of the main document part, added without python-docx's
-    linear scans (one dict lookup per hyperlink, one rId counter)."""
+class ChunkRelationships:
+    """Relationship ids of one chunk: hyperlinks the plan gave an id, and, for what
+    the planning walk did not see, ids of the chunk's own for the parent to add."""
 
-    def __init__(self, document_part: Any) -> None:
-        self._part = document_part
-        self._external: dict[str, str] = {}
+    def __init__(self, hyperlinks: dict[str, str], chunk: int) -> None:
+        self._hyperlinks = hyperlinks
+        self._prefix = f"rIdPc{chunk}n"
         self._counter = 0
-        self._prefix = "rIdPx"
-        self.added: list[tuple[str, str, Any]] | None = None  # (rId, reltype, target)
-
-    def new_id(self) -> str:
-        existing = self._part.rels
-        while True:
-            self._counter += 1
-            rid = f"{self._prefix}{self._counter}"
-            if rid not in existing:
-                return rid
-
-    def record_with_prefix(self, prefix: str) -> None:
-        """From now on, ids start with ``prefix`` and every new relationship is kept in
-        ``added`` (a forked writer reports them so that its parent can add them)."""
-        self._prefix, self._counter, self.added = prefix, 0, []
+        self.added: list[tuple[str, str, str]] = []  # (rId, reltype, URL or file path)
 
     def hyperlink(self, url: str) -> str:
-        return self.clean_hyperlink(clean_text(url).strip())
-
-    def clean_hyperlink(self, url: str) -> str:
-        """:meth:`hyperlink` for a URL cleaned already (one a forked writer reported)."""
-        rid = self._external.get(url)
+        cleaned = clean_hyperlink(url)
+        rid = self._hyperlinks.get(cleaned)
         if rid is None:
-            rid = self.new_id()
-            self._part.load_rel(RT.HYPERLINK, url, rid, is_external=True)
-            self._external[url] = rid
-            if self.added is not None:
-                self.added.append((rid, RT.HYPERLINK, url))
+            rid = self.add(RT.HYPERLINK, cleaned)
+            self._hyperlinks = {**self._hyperlinks, cleaned: rid}
         return rid
 
-    def part(self, target_part: Any, reltype: str) -> str:
-        rid = self.new_id()
-        self._part.load_rel(reltype, target_part, rid)
-        if self.added is not None:
-            self.added.append((rid, reltype, target_part))
+    def add(self, reltype: str, target: str) -> str:
+        self._counter += 1
+        rid = f"{self._prefix}{self._counter}"
+        self.added.append((rid, reltype, target))
         return rid
+
+
+def clean_hyperlink(url: str) -> str:
+    return clean_text(url).strip()
 
 
 @dataclass(slots=True)
 class BodyState:
-    """Everything the block and inline writers share for one document."""
+    """Everything the block and inline writers share while writing one chunk."""
 
     styles: StyleCatalog
-    relationships: Relationships
-    bookmarks: BookmarkNames = field(default_factory=BookmarkNames)
+    relationships: ChunkRelationships
+    bookmarks: ChunkBookmarks
+    drawing_ids: IdRange
     warnings: list[str] = field(default_factory=list)
-    drawing_ids: int = 0
     locale: str = "en"
     page: str = ""  # the title of the page being written, for warnings
 
@@ -210,5 +202,4 @@ class BodyState:
         self.warn(f"{where}could not render a {what} ({failure_detail(error)}): shown as {shown}")
 
     def next_drawing_id(self) -> int:
-        self.drawing_ids += 1
-        return self.drawing_ids
+        return self.drawing_ids.take()

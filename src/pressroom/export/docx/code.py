@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -14,7 +15,7 @@ from pygments.token import Token
 from pygments.util import ClassNotFound
 
 from pressroom.export import ast
-from pressroom.export.docx.oxml import W_NS, Element, clean_text, copy_element, follows_table
+from pressroom.export.docx.oxml import W_NS, Element, clean_text, follows_table
 
 _W_DECLARATION: Final = f'xmlns:w="{W_NS}"'
 LINE_NUMBER_COLOUR: Final = "97A0AF"
@@ -22,6 +23,7 @@ SPACE_AFTER_BLOCK: Final = "160"
 GAP_BEFORE: Final = 160
 SHORT_BLOCK_LINES: Final = 15  # blocks up to this many lines (title included) stay on one page
 MAX_CACHED_BLOCKS: Final = 256
+MAX_CACHED_RUNS: Final = 20_000
 
 # Names the Confluence code macro uses that Pygments knows by another alias.
 _LANGUAGE_ALIASES: Final = {
@@ -46,24 +48,23 @@ class CodeWriter:
     def __init__(self, code_style_id: str | None, pygments_style: str = "default") -> None:
         self._style_id = code_style_id
         self._pygments_style = get_style_by_name(pygments_style)
-        self._lexers: dict[str, Any] = {}
         self._formats: dict[Any, Format] = {}
         self._rprs: dict[Format, str] = {}
-        self._built: dict[tuple[object, ...], list[Element]] = {}
+        self._built: dict[tuple[object, ...], str] = {}  # a snippet's paragraphs' XML
+        self._runs: dict[tuple[str, str], str] = {}
 
     def write(self, parent: Element, block: ast.CodeBlock, indent: int | None = None) -> None:
         """Append the block's paragraphs; the same snippet is highlighted only once."""
         gap = follows_table(parent)
         key = (block.code, block.language, block.title, block.line_numbers, block.first_line)
         cache_key = (*key, indent, gap)
-        built = self._built.get(cache_key)
-        if built is None:
+        xml = self._built.get(cache_key)
+        if xml is None:
             xml = self._xml(block, _LineLayout(self._style_id, indent, gap))
-            built = list(etree.fromstring(f"<w:body {_W_DECLARATION}>{xml}</w:body>"))
             if len(self._built) < MAX_CACHED_BLOCKS:
-                self._built[cache_key] = built
-        for element in built:
-            parent.append(copy_element(element))
+                self._built[cache_key] = xml
+        for element in etree.fromstring(f"<w:body {_W_DECLARATION}>{xml}</w:body>"):
+            parent.append(element)  # lxml moves it out of the parsed body
 
     def _xml(self, block: ast.CodeBlock, layout: _LineLayout) -> str:
         """The block's paragraphs as XML text: thousands of runs are built far faster
@@ -85,11 +86,21 @@ class CodeWriter:
             out.append(layout.start(first=first, last=last, keep_next=index >= kept and not last))
             if block.line_numbers:
                 out.append(_run_xml(f"{block.first_line + index:>{width}}  ", numbers))
-            out.extend(_run_xml(text, self._rpr_xml(fmt)) for fmt, text in tokens)
+            out.extend(self._run(text, self._rpr_xml(fmt)) for fmt, text in tokens)
             out.append("</w:p>")
         if not out:
             out.append(layout.start(first=True, last=True) + "</w:p>")
         return "".join(out)
+
+    def _run(self, text: str, rpr: str) -> str:
+        """A run's XML; keywords, operators and indents recur, so runs are kept."""
+        key = (text, rpr)
+        run = self._runs.get(key)
+        if run is None:
+            if len(self._runs) >= MAX_CACHED_RUNS:
+                self._runs.clear()
+            run = self._runs[key] = _run_xml(text, rpr)
+        return run
 
     def _rpr_xml(self, fmt: Format) -> str:
         rpr = self._rprs.get(fmt)
@@ -109,39 +120,34 @@ class CodeWriter:
     def _lines(self, block: ast.CodeBlock) -> Iterator[list[tuple[Format, str]]]:
         """Lines of (format, text) pieces, adjacent pieces of one format merged."""
         line: list[tuple[Format, str]] = []
-        for ttype, value in self._tokens(block):
-            fmt = self._format(ttype)
-            pieces = value.split("\n")
-            for i, piece in enumerate(pieces):
+        formats = self._formats
+        for _, ttype, value in self._tokens(block):
+            fmt = formats.get(ttype) or self._format(ttype)
+            if "\n" not in value:  # most tokens: no line ends inside
+                if value:
+                    _add_piece(line, fmt, value)
+                continue
+            for i, piece in enumerate(value.split("\n")):
                 if i:
                     yield line
                     line = []
-                if not piece:
-                    continue
-                # Whitespace shows no colour: it joins the run before it.
-                if line and (line[-1][0] == fmt or (piece.isspace() and "\t" not in piece)):
-                    line[-1] = (line[-1][0], line[-1][1] + piece)
-                else:
-                    line.append((fmt, piece))
+                if piece:
+                    _add_piece(line, fmt, piece)
         yield line
 
-    def _tokens(self, block: ast.CodeBlock) -> Iterator[tuple[Any, str]]:
+    def _tokens(self, block: ast.CodeBlock) -> Iterator[tuple[int, Any, str]]:
+        """(offset, token type, text): the lexer's own tokens, with line ends
+        normalised as Pygments' ``get_tokens`` would (our lexers have no filters)."""
+        code = block.code.replace("\r\n", "\n").replace("\r", "\n")
         lexer = self._lexer(block.language)
         if lexer is None:
-            yield Token.Text, block.code.replace("\r\n", "\n")
-            return
-        yield from lexer.get_tokens(block.code)
+            return iter([(0, Token.Text, code)])
+        return iter(lexer.get_tokens_unprocessed(code))
 
     def _lexer(self, language: str | None) -> Any:
         if not language:
             return None
-        name = _LANGUAGE_ALIASES.get(language.lower(), language.lower())
-        if name not in self._lexers:
-            try:
-                self._lexers[name] = get_lexer_by_name(name, stripnl=False, ensurenl=False)
-            except ClassNotFound:
-                self._lexers[name] = None
-        return self._lexers[name]
+        return _lexer(_LANGUAGE_ALIASES.get(language.lower(), language.lower()))
 
     def _format(self, ttype: Any) -> Format:
         fmt = self._formats.get(ttype)
@@ -161,6 +167,23 @@ class CodeWriter:
                 if ttype.parent is None:
                     raise
                 ttype = ttype.parent
+
+
+def _add_piece(line: list[tuple[Format, str]], fmt: Format, piece: str) -> None:
+    # Whitespace shows no colour: it joins the run before it.
+    if line and (line[-1][0] == fmt or (piece.isspace() and "\t" not in piece)):
+        line[-1] = (line[-1][0], line[-1][1] + piece)
+    else:
+        line.append((fmt, piece))
+
+
+@functools.cache
+def _lexer(name: str) -> Any:
+    """One lexer per language and process: building one compiles its expressions."""
+    try:
+        return get_lexer_by_name(name, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

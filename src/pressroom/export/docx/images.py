@@ -5,6 +5,7 @@ for, never wider or taller than the text area."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -34,16 +35,21 @@ class EmbeddedImage:
 
 
 class ImageEmbedder:
-    def __init__(self, state: BodyState) -> None:
+    """Draws pictures in one chunk. The planning pass embedded every picture the
+    document refers to (:class:`PictureParts`); a file it did not see gets an id of
+    the chunk's own, and the parent adds its part."""
+
+    def __init__(self, state: BodyState, planned: dict[str, EmbeddedImage | None]) -> None:
         self._state = state
-        self._by_hash: dict[str, EmbeddedImage] = {}
-        self._by_path: dict[str, EmbeddedImage | None] = {}
+        self._planned = planned
+        self._unplanned: dict[str, EmbeddedImage | None] = {}
         self.max_height_twips = 0  # 0: no limit; the block writer sets it per section
 
     def inline(self, parent: Element, image: ast.Image, max_width_twips: int) -> bool:
         """Append a run drawing ``image``; False when its file cannot be embedded."""
         assert image.file is not None
-        embedded = self._embed(image.file)
+        key = str(image.file)
+        embedded = self._planned[key] if key in self._planned else self._embed_here(image.file)
         if embedded is None:
             return False
         cx, cy = fit_extent(
@@ -57,47 +63,79 @@ class ImageEmbedder:
         _drawing(run, embedded, cx, cy, drawing_id, image)
         return True
 
-    def preload(self, blocks: list[ast.Block]) -> None:
-        """Embed every picture of ``blocks`` in document order, before writing starts:
-        both halves of a forked writer then find them all (see :mod:`.parallel`)."""
-        for inlines in ast.text_runs(blocks):
-            for node in ast.walk_inlines(inlines):
-                if type(node) is ast.Image and node.file is not None:
-                    self._embed(node.file)
-
-    def _embed(self, path: Path) -> EmbeddedImage | None:
+    def _embed_here(self, path: Path) -> EmbeddedImage | None:
         key = str(path)
-        if key in self._by_path:
-            return self._by_path[key]
+        if key not in self._unplanned:
+            embedded: EmbeddedImage | None = None
+            try:
+                picture = _load_image(path)
+                rid = self._state.relationships.add(RT.IMAGE, key)
+                embedded = _embedded(picture, rid)
+            except (OSError, UnrecognizedImageError, ValueError) as exc:
+                self._state.warn(f"Image {path.name} could not be embedded: {exc}")
+            self._unplanned[key] = embedded
+        return self._unplanned[key]
+
+
+def picture_files(blocks: list[ast.Block]) -> Iterator[Path]:
+    """The file of every picture ``blocks`` draw, in document order."""
+    for inlines in ast.text_runs(blocks):
+        for node in ast.walk_inlines(inlines):
+            if type(node) is ast.Image and node.file is not None:
+                yield node.file
+
+
+class PictureParts:
+    """The package's picture parts: one per distinct content (found by hash in a
+    dict, not by python-docx's scan of every part), each with its relationship."""
+
+    def __init__(self, document_part: Any, new_rid: Callable[[], str]) -> None:
+        self._part = document_part
+        self._new_rid = new_rid
+        self._by_hash: dict[str, EmbeddedImage] = {}
+        self.by_path: dict[str, EmbeddedImage | None] = {}
+        self.warnings: list[str] = []
+
+    def embed(self, path: Path) -> EmbeddedImage | None:
+        """The picture at ``path`` as a part of the package; None (and a warning) when
+        its file cannot be read as a picture."""
+        key = str(path)
+        if key in self.by_path:
+            return self.by_path[key]
         embedded: EmbeddedImage | None = None
         try:
-            embedded = self._add_part(_load_image(path))
+            picture = _load_image(path)
+            embedded = self._by_hash.get(picture.sha1) or self._add_part(picture, self._new_rid())
         except (OSError, UnrecognizedImageError, ValueError) as exc:
-            self._state.warn(f"Image {path.name} could not be embedded: {exc}")
-        self._by_path[key] = embedded
+            self.warnings.append(f"Image {path.name} could not be embedded: {exc}")
+        self.by_path[key] = embedded
         return embedded
 
-    def embed_blob(self, blob: bytes, filename: str) -> str:
-        """The relationship id of this picture's part, adding the part if it is new."""
-        picture = DocxImage.from_blob(blob)
-        picture._filename = filename
-        return self._add_part(picture).rid
+    def embed_at(self, path: Path, rid: str) -> None:
+        """Relate ``rid`` to the picture at ``path`` (a chunk chose the id and has
+        read the file already)."""
+        self._add_part(_load_image(path), rid)
 
-    def _add_part(self, picture: Any) -> EmbeddedImage:
+    def _add_part(self, picture: Any, rid: str) -> EmbeddedImage:
         known = self._by_hash.get(picture.sha1)
-        if known is not None:
-            return known
-        number = len(self._by_hash) + 1
-        partname = PackURI(f"/word/media/pressroom{number}.{picture.ext}")
-        rid = self._state.relationships.part(ImagePart.from_image(picture, partname), RT.IMAGE)
-        embedded = EmbeddedImage(
-            rid=rid,
-            name=picture.filename,
-            width_px=picture.px_width * 96 / (picture.horz_dpi or 96),
-            height_px=picture.px_height * 96 / (picture.vert_dpi or 96),
-        )
-        self._by_hash[picture.sha1] = embedded
-        return embedded
+        if known is None:
+            number = len(self._by_hash) + 1
+            partname = PackURI(f"/word/media/pressroom{number}.{picture.ext}")
+            self._part.load_rel(RT.IMAGE, ImagePart.from_image(picture, partname), rid)
+            known = self._by_hash[picture.sha1] = _embedded(picture, rid)
+        elif known.rid != rid:
+            self._part.load_rel(RT.IMAGE, self._part.rels[known.rid].target_part, rid)
+            return _embedded(picture, rid)
+        return known
+
+
+def _embedded(picture: Any, rid: str) -> EmbeddedImage:
+    return EmbeddedImage(
+        rid=rid,
+        name=picture.filename,
+        width_px=picture.px_width * 96 / (picture.horz_dpi or 96),
+        height_px=picture.px_height * 96 / (picture.vert_dpi or 96),
+    )
 
 
 def _load_image(path: Path) -> Any:
@@ -153,11 +191,10 @@ def _drawing(
     """A copy of the picture's drawing with this place's size, id and description."""
     drawing = _drawings.copy(embedded.rid, embedded.name, image.border)
     run.append(drawing)
-    inline = drawing[0]
-    for extent in (inline[0], inline[4][0][0][2][0][1]):  # wp:extent, a:ext
+    for extent in (_at(drawing, _EXTENT), _at(drawing, _PICTURE_EXTENT)):
         extent.set("cx", str(cx))
         extent.set("cy", str(cy))
-    doc_pr = inline[2]
+    doc_pr = _at(drawing, _DOC_PR)
     doc_pr.set("id", str(drawing_id))
     doc_pr.set("name", f"Picture {drawing_id}")
     description = image.alt or image.title
@@ -192,4 +229,33 @@ def _drawing_template(rid: str, name: str, border: bool) -> Element:
     return drawing
 
 
+# Where _drawing_template puts what each drawing sets (child indexes: a copy is walked
+# far faster than searched), checked once against the tags below.
+_EXTENT: Final = (0, 0)  # wp:inline/wp:extent
+_DOC_PR: Final = (0, 2)  # wp:inline/wp:docPr
+_PICTURE_EXTENT: Final = (
+    0,
+    4,
+    0,
+    0,
+    2,
+    0,
+    1,
+)  # a:graphic/a:graphicData/pic:pic/pic:spPr/a:xfrm/a:ext
+
+
+def _at(element: Element, path: tuple[int, ...]) -> Element:
+    for index in path:
+        element = element[index]
+    return element
+
+
+def _check_paths() -> None:
+    drawing = _drawing_template("rId0", "check", border=True)
+    for path, tag in ((_EXTENT, "wp:extent"), (_DOC_PR, "wp:docPr"), (_PICTURE_EXTENT, "a:ext")):
+        if _at(drawing, path).tag != qn(tag):
+            raise AssertionError(f"the drawing template no longer has {tag} at {path}")
+
+
+_check_paths()
 _drawings: Final = Templates(_drawing_template, limit=256)

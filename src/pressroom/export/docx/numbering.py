@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import copy
-from typing import Final
+from typing import Final, NamedTuple
 
 from lxml import etree
 
+from pressroom.export.docx.body import IdRange
 from pressroom.export.docx.oxml import W_VAL, Element, qn, sub
 
 MAX_LEVEL: Final = 8  # ilvl is 0..8
@@ -23,13 +24,37 @@ _ABSTRACT_ID = qn("w:abstractNumId")
 _NUM_ID = qn("w:numId")
 
 
+class PlannedList(NamedTuple):
+    """One list as a chunk wrote it: its numId and how it numbers."""
+
+    num_id: int
+    ordered: bool
+    ilvl: int
+    start: int
+
+
+class ListIds:
+    """The numIds one chunk hands out, each list recorded for :class:`ListNumbering`."""
+
+    def __init__(self, ids: IdRange) -> None:
+        self._ids = ids
+        self.lists: list[PlannedList] = []
+
+    def new_list(self, *, ordered: bool, ilvl: int, start: int = 1) -> int:
+        """A fresh numId for one list whose items sit at ``ilvl``."""
+        num_id = self._ids.take()
+        self.lists.append(PlannedList(num_id, ordered, ilvl, start))
+        return num_id
+
+
 def level_indent(ilvl: int) -> int:
     """Left indent of the text of list level ``ilvl`` (0-based)."""
     return LEVEL_INDENT * (min(ilvl, MAX_LEVEL) + 1)
 
 
 class ListNumbering:
-    """Adds list definitions to ``numbering.xml`` and hands out a numId per list."""
+    """Adds list definitions to ``numbering.xml``: the two abstract definitions and
+    one ``w:num`` per list the chunks wrote."""
 
     def __init__(
         self,
@@ -47,31 +72,24 @@ class ListNumbering:
         self._bullet = bullet_abstract or self._add_abstract(ordered=False)
         self._nums: dict[tuple[bool, int, int], Element] = {}
         self._ordered = ordered_abstract or self._add_abstract(ordered=True)
-        self.added: list[tuple[bool, int, int]] | None = None  # (ordered, ilvl, start)
 
-    def record_from(self, first_num_id: int) -> int:
-        """Hand out numIds from ``first_num_id`` on and keep every new list in ``added``
-        (a forked writer reports them); returns the numId that would have come next."""
-        previous, self._next_num, self.added = self._next_num, first_num_id, []
-        return previous
+    @property
+    def first_free_id(self) -> int:
+        """The first numId the template does not use: the plan hands out ids from here."""
+        return self._next_num
 
-    def new_list(self, *, ordered: bool, ilvl: int, start: int = 1) -> int:
-        """A fresh numId for one list whose items sit at ``ilvl``."""
-        num_id = self._next_num
-        self._next_num += 1
-        if self.added is not None:
-            self.added.append((ordered, ilvl, start))
-        key = (ordered, min(ilvl, MAX_LEVEL), start)
+    def add(self, planned: PlannedList) -> None:
+        """The ``w:num`` of one list a chunk wrote, under the numId the plan gave it."""
+        key = (planned.ordered, min(planned.ilvl, MAX_LEVEL), planned.start)
         template = self._nums.get(key)
         if template is None:
             template = self._nums[key] = self._num_template(*key)
         num = copy.copy(template)
-        num.set(_NUM_ID, str(num_id))
+        num.set(_NUM_ID, str(planned.num_id))
         if self._cleanup is not None:  # must stay the last child
             self._cleanup.addprevious(num)
         else:
             self._numbering.append(num)
-        return num_id
 
     def _num_template(self, ordered: bool, ilvl: int, start: int) -> Element:
         """A ``w:num`` without its numId: a list costs one copy of it."""

@@ -125,15 +125,15 @@ def paragraph(
     else:
         # Every list has a numId of its own: the templates are by level, the id is set.
         p = _paragraphs.copy(style_id, (0, num[1]), *key[2:])
-        num_pr = p[0].find(_NUM_PR)
-        assert num_pr is not None
-        num_pr[1].set(W_VAL, str(num[0]))
+        num_id = p[0].find(_NUM_ID_PATH)
+        assert num_id is not None
+        num_id.set(W_VAL, str(num[0]))
     parent.append(p)
     return p
 
 
 _P: Final = qn("w:p")
-_NUM_PR: Final = qn("w:numPr")
+_NUM_ID_PATH: Final = f"{qn('w:numPr')}/{qn('w:numId')}"  # in the w:pPr of a list paragraph
 _PLAIN: Final = (None, None, None, None, None, None, False)
 
 

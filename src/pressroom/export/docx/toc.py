@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from lxml import etree
@@ -43,12 +43,32 @@ class TocEntry:
     bookmark: str
 
 
-def _headings(blocks: list[ast.Block]) -> Iterator[ast.Heading]:
+@dataclass(frozen=True, slots=True)
+class TocPlan:
+    """What the tables of contents and the index list, found before writing starts;
+    ``names`` is the ``_Toc`` bookmark of each listed heading, by ``id()``."""
+
+    entries: list[TocEntry] = field(default_factory=list)
+    scopes: dict[str, list[TocEntry]] = field(default_factory=dict)
+    index_terms: list[tuple[str, ...]] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def plan_tocs(blocks: list[ast.Block], spelling: ast.TextSpelling = ast.PLAIN) -> TocPlan:
+    """The headings every table of contents lists and the terms of the index."""
+    entries, names = collect_entries(blocks, spelling)
+    scopes = scoped_entries(blocks, entries, names)
+    terms = index_terms(blocks) if any(isinstance(b, ast.Index) for b in blocks) else []
+    return TocPlan(entries, scopes, terms, names)
+
+
+def listed_headings(blocks: list[ast.Block]) -> Iterator[ast.Heading]:
+    """The headings a table of contents may list (outside tables and boxes), in order."""
     for block in blocks:
         if isinstance(block, ast.Heading):
             yield block
         elif isinstance(block, ast.Div | ast.OrientedSection):
-            yield from _headings(block.blocks)
+            yield from listed_headings(block.blocks)
 
 
 def collect_entries(
@@ -59,7 +79,7 @@ def collect_entries(
     heading by ``id()``."""
     entries: list[TocEntry] = []
     names: dict[int, str] = {}
-    for number, heading in enumerate(_headings(blocks), start=1):
+    for number, heading in enumerate(listed_headings(blocks), start=1):
         if heading.level > HEADING_LEVELS:
             continue
         name = f"_Toc{number:08d}"
@@ -84,7 +104,7 @@ def scoped_entries(
     by_name = {entry.bookmark: entry for entry in entries}
     scopes: dict[str, list[TocEntry]] = {}
     open_scopes: list[tuple[int, str]] = []
-    for heading in _headings(blocks):
+    for heading in listed_headings(blocks):
         if heading.page_title:
             while open_scopes and open_scopes[-1][0] >= heading.level:
                 open_scopes.pop()

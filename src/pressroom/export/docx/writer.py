@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import functools
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Final, cast
 
@@ -23,31 +22,31 @@ from lxml import etree
 from pressroom.export import ast
 from pressroom.export.collector import cyclic_collector_paused
 from pressroom.export.docx import scripts, sections, toc
-from pressroom.export.docx.blocks import BlockWriter
-from pressroom.export.docx.body import (
-    BodyState,
-    BookmarkNames,
-    ExportCancelled,
-    Frame,
-    Relationships,
+from pressroom.export.docx.body import ExportCancelled, Frame
+from pressroom.export.docx.chunks import (
+    CancelCheck,
+    ChunkResult,
+    ChunkWriter,
+    ProgressCallback,
+    WriterSetup,
+    merged_warnings,
+    render_processes,
+    write_body,
 )
 from pressroom.export.docx.default_template import default_template_bytes
-from pressroom.export.docx.images import ImageEmbedder
+from pressroom.export.docx.images import PictureParts
+from pressroom.export.docx.inlines import shown_date
 from pressroom.export.docx.numbering import ListNumbering, abstract_of_style
 from pressroom.export.docx.oxml import Element, clean_text, new_container, qn, sub
-from pressroom.export.docx.parallel import SecondHalf, can_fork
+from pressroom.export.docx.package import DateTime, mark_body, save_package
 from pressroom.export.docx.placeholders import Marker, TemplateRenderer
-from pressroom.export.docx.splice import FLUSH_EVERY, BodyChunks, mark_body, save_spliced
+from pressroom.export.docx.plan import BodyPlan, TemplateIds, plan_body
 from pressroom.export.docx.styles import StyleCatalog, merge_missing_styles
 from pressroom.export.docx.tables import CELL_MARGIN, close_cell
 from pressroom.export.docx.template_context import TemplateContext
 from pressroom.export.docx.template_files import load_template
+from pressroom.export.failures import is_strict
 from pressroom.export.output import CappedOutput
-
-CHECKPOINT_EVERY: Final = 16  # top-level blocks between progress reports / cancel checks
-
-ProgressCallback = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
 # settings.xml children that must come after w:updateFields (CT_Settings order).
 _AFTER_UPDATE_FIELDS: Final = frozenset(
@@ -86,17 +85,26 @@ def write_docx(
     progress: ProgressCallback | None = None,
     is_cancelled: CancelCheck | None = None,
     max_bytes: int | None = None,
+    processes: int | None = None,
 ) -> list[str]:
     """Write ``document`` as .docx to ``out`` using ``template`` (None: the built-in
     default template). Returns the writer's warnings (not ``document.warnings``);
     raises :class:`ExportCancelled` when ``is_cancelled`` says so, and
-    :class:`~pressroom.errors.TooLarge` as soon as the file passes ``max_bytes``."""
+    :class:`~pressroom.errors.TooLarge` as soon as the file passes ``max_bytes``.
+    A long body is written on ``processes`` processes (None: as many as
+    :func:`~pressroom.export.docx.chunks.render_processes` allows one export)."""
     writer = DocxWriter(template, context or TemplateContext(title=document.title))
     with cyclic_collector_paused(), contextlib.ExitStack() as files:
         if max_bytes is not None:
             target = files.enter_context(out.open("wb")) if isinstance(out, Path) else out
             out = cast(IO[bytes], CappedOutput(target, max_bytes))
-        return writer.write(document, out, progress=progress, is_cancelled=is_cancelled)
+        return writer.write(
+            document,
+            out,
+            progress=progress,
+            is_cancelled=is_cancelled,
+            processes=render_processes() if processes is None else processes,
+        )
 
 
 @functools.cache
@@ -116,6 +124,8 @@ class DocxWriter:
         else:
             self._package = load_template(template.read_bytes())
             self._merge_default_styles()
+        self._styles = StyleCatalog(self._package.styles.element)
+        self._template_names: frozenset[str] = frozenset()
 
     def write(
         self,
@@ -124,7 +134,10 @@ class DocxWriter:
         *,
         progress: ProgressCallback | None = None,
         is_cancelled: CancelCheck | None = None,
+        processes: int = 1,
     ) -> list[str]:
+        """Plan the body, write its chunks (on ``processes`` processes when it is
+        long), then the included pages, and save the package."""
         markers = self._render_placeholders()
         body = self._package.element.find(qn("w:body"))
         final_section = body.find(qn("w:sectPr"))
@@ -134,23 +147,77 @@ class DocxWriter:
             if content
             else final_section
         )
-        blocks = self._block_writer(section)
-        blocks.plan_tocs(document.blocks)
-        blocks.images.preload(document.blocks)
-        blocks.content_ends_body = content is not None and content.paragraph.getnext() is section
-        toc.refresh_template_tocs(body, blocks.toc_entries, blocks.state.styles)
-        frame = Frame(width=sections.text_width(section), table_shift=self._table_shift())
-        with BodyChunks() as chunks:
-            _write_body(document.blocks, blocks, frame, chunks, progress, is_cancelled)
-            self._mark_content(content, body)
-            self._resolve_includes(markers, blocks, frame)
-            if blocks.section_breaks and final_section is not None:
-                sections.strip_first_page(final_section)
-            for name in blocks.state.bookmarks.dangling()[:100]:
-                self._warnings.append(f"Link to {name} has no target in the document")
-            self._finish(document)
-            save_spliced(self._package, chunks, out)
-        return [*self._warnings, *blocks.state.warnings]
+        includes = self._included_pages(markers)
+        numbering = self._numbering()
+        plan, pictures = self._plan(document, [b for _, b in includes], numbering.first_free_id)
+        toc.refresh_template_tocs(body, plan.tocs.entries, self._styles)
+        setup = WriterSetup(
+            styles=self._styles,
+            section=None if section is None else etree.tostring(section),
+            frame=Frame(width=sections.text_width(section), table_shift=self._table_shift()),
+            locale=self._context.locale,
+            strict=is_strict(),
+            content_ends_body=content is not None and content.paragraph.getnext() is section,
+        )
+        results = write_body(
+            setup,
+            plan,
+            document.blocks,
+            section,
+            processes=processes,
+            progress=progress,
+            is_cancelled=is_cancelled,
+        )
+        results += self._write_includes(setup, plan, includes, section)
+        self._mark_content(content, body)
+        self._apply(results, pictures, numbering)
+        if any(result.section_breaks for result in results) and final_section is not None:
+            sections.strip_first_page(final_section)
+        self._finish(document)
+        fragments = [result.xml for result in results[: len(plan.chunks)]]
+        save_package(self._package, out, fragments, _zip_date(self._context))
+        return [*self._warnings, *pictures.warnings, *merged_warnings(results)]
+
+    def _plan(
+        self, document: ast.Document, includes: list[list[ast.Block]], first_list: int
+    ) -> tuple[BodyPlan, PictureParts]:
+        part = self._package.part
+        rids = _RelationshipIds(part)
+        pictures = PictureParts(part, rids.new)
+
+        def hyperlink(url: str) -> str:
+            rid = rids.new()
+            part.load_rel(RT.HYPERLINK, url, rid, is_external=True)
+            return rid
+
+        locale = self._context.locale
+        spelling = ast.TextSpelling(date=lambda iso: shown_date(iso, locale))
+        tocs = toc.plan_tocs(document.blocks, spelling)
+        plan = plan_body(
+            document.blocks, includes, tocs, self._template_ids(first_list), pictures, hyperlink
+        )
+        return plan, pictures
+
+    def _apply(
+        self, results: list[ChunkResult], pictures: PictureParts, numbering: ListNumbering
+    ) -> None:
+        """Give the package what the chunks wrote: their lists, the relationships the
+        plan did not foresee, and a warning per link to a missing bookmark."""
+        part = self._package.part
+        placed: set[str] = set(self._template_names)
+        linked: set[str] = set()
+        for result in results:
+            for planned in result.lists:
+                numbering.add(planned)
+            for rid, reltype, target in result.relationships:
+                if reltype == RT.HYPERLINK:
+                    part.load_rel(RT.HYPERLINK, target, rid, is_external=True)
+                else:
+                    pictures.embed_at(Path(target), rid)
+            placed |= result.placed
+            linked |= result.linked
+        for name in sorted(linked - placed)[:100]:
+            self._warnings.append(f"Link to {name} has no target in the document")
 
     def _table_shift(self) -> int:
         """In documents laid out like Word 2010 (compatibility mode below 15) a table's
@@ -179,30 +246,21 @@ class DocxWriter:
             _remove_paragraph(extra.paragraph)
         return [m for m in markers if m.kind != "content" or m is contents[0]]
 
-    def _block_writer(self, section: Element | None) -> BlockWriter:
-        styles = StyleCatalog(self._package.styles.element)
-        numbering_element = self._package.part.numbering_part.element
-        numbering = ListNumbering(
-            numbering_element,
+    def _numbering(self) -> ListNumbering:
+        styles = self._package.styles.element
+        numbering = self._package.part.numbering_part.element
+        return ListNumbering(
+            numbering,
             bullet_abstract=abstract_of_style(
-                self._package.styles.element, numbering_element, styles.id("Scroll List Bullet")
+                styles, numbering, self._styles.id("Scroll List Bullet")
             ),
             ordered_abstract=abstract_of_style(
-                self._package.styles.element, numbering_element, styles.id("Scroll List Number")
+                styles, numbering, self._styles.id("Scroll List Number")
             ),
         )
-        names, bookmark_ids, drawing_ids = self._template_ids()
-        state = BodyState(
-            styles=styles,
-            relationships=Relationships(self._package.part),
-            bookmarks=BookmarkNames(names, max(bookmark_ids, default=0) + 1),
-            drawing_ids=max(drawing_ids, default=0),
-            locale=self._context.locale,
-        )
-        return BlockWriter(state, numbering, ImageEmbedder(state), section)
 
-    def _template_ids(self) -> tuple[set[str], list[int], list[int]]:
-        """Bookmark names and ids and drawing ids the template uses already."""
+    def _template_ids(self, first_list: int) -> TemplateIds:
+        """Bookmark names and ids, drawing ids and list ids the template uses already."""
         names: set[str] = set()
         bookmark_ids: list[int] = []
         drawing_ids: list[int] = []
@@ -211,7 +269,13 @@ class DocxWriter:
                 names.add(mark.get(qn("w:name")) or "")
                 bookmark_ids.append(_int(mark.get(qn("w:id"))))
             drawing_ids += [_int(d.get("id")) for d in root.iter(qn("wp:docPr"))]
-        return names, bookmark_ids, drawing_ids
+        self._template_names = frozenset(names)
+        return TemplateIds(
+            bookmark_names=self._template_names,
+            last_bookmark=max(bookmark_ids, default=0),
+            last_drawing=max(drawing_ids, default=0),
+            first_list=first_list,
+        )
 
     def _story_roots(self) -> list[Element]:
         roots = [self._package.element]
@@ -232,8 +296,10 @@ class DocxWriter:
         else:
             mark_body(body, before=False)
 
-    def _resolve_includes(self, markers: list[Marker], blocks: BlockWriter, frame: Frame) -> None:
+    def _included_pages(self, markers: list[Marker]) -> list[tuple[Marker, list[ast.Block]]]:
+        """The blocks of each ``$scroll.includepage`` (or a placeholder saying why not)."""
         render = self._context.render_include
+        includes: list[tuple[Marker, list[ast.Block]]] = []
         for marker in markers:
             if marker.kind != "includepage":
                 continue
@@ -244,11 +310,27 @@ class DocxWriter:
                 )
                 self._warnings.append(missing)
                 included = [ast.Paragraph([ast.Placeholder(f"[{missing}]")])]
+            includes.append((marker, included))
+        return includes
+
+    def _write_includes(
+        self,
+        setup: WriterSetup,
+        plan: BodyPlan,
+        includes: list[tuple[Marker, list[ast.Block]]],
+        section: Element | None,
+    ) -> list[ChunkResult]:
+        """Write each included page where its marker was, with the ids planned for it."""
+        results: list[ChunkResult] = []
+        for (marker, blocks), chunk in zip(includes, plan.includes, strict=True):
+            writer = ChunkWriter(setup, plan, chunk, blocks, section)
             container = new_container()
-            blocks.write(container, included, frame)
+            writer.blocks.write(container, blocks, setup.frame)
             for child in list(container):
                 marker.paragraph.addprevious(child)
             _remove_paragraph(marker.paragraph)
+            results.append(writer.result(b""))
+        return results
 
     def _finish(self, document: ast.Document) -> None:
         settings = self._package.settings.element
@@ -274,67 +356,25 @@ class DocxWriter:
             )[:255]
 
 
-def _write_body(
-    content: list[ast.Block],
-    blocks: BlockWriter,
-    frame: Frame,
-    chunks: BodyChunks,
-    progress: ProgressCallback | None,
-    is_cancelled: CancelCheck | None,
-) -> None:
-    """Write the document's blocks into ``chunks``, serialising them as they are done;
-    a forked process writes the second half of a long body meanwhile."""
-    half = SecondHalf.start(content, blocks, frame) if can_fork(content, blocks) else None
-    if half is None:
-        container = _write_blocks(
-            content, 0, len(content), blocks, frame, chunks, progress, is_cancelled
-        )
-    else:
-        try:
-            container = _write_blocks(
-                content, 0, half.split, blocks, frame, chunks, progress, is_cancelled
-            )
-            chunks.flush(container, keep_last=False)
-            second = half.join(blocks, is_cancelled)
-        except BaseException:
-            half.stop()
-            raise
-        if second is not None:
-            chunks.add(second)
-            if progress is not None:
-                progress(len(content), len(content))
-            return
-        # The page title the second half starts with never looks back: a fresh
-        # container is what the forked writer started from too.
-        container = _write_blocks(
-            content, half.split, len(content), blocks, frame, chunks, progress, is_cancelled
-        )
-    blocks.finish(container)
-    chunks.flush(container, keep_last=False)
+class _RelationshipIds:
+    """New relationship ids of the document part, skipping those the template uses."""
+
+    def __init__(self, document_part: Any) -> None:
+        self._rels = document_part.rels
+        self._counter = 0
+
+    def new(self) -> str:
+        while True:
+            self._counter += 1
+            rid = f"rIdPx{self._counter}"
+            if rid not in self._rels:
+                return rid
 
 
-def _write_blocks(
-    content: list[ast.Block],
-    start: int,
-    end: int,
-    blocks: BlockWriter,
-    frame: Frame,
-    chunks: BodyChunks,
-    progress: ProgressCallback | None,
-    is_cancelled: CancelCheck | None,
-) -> Element:
-    """Write ``content[start:end]``; returns the container still being written into."""
-    container = new_container()
-    total = len(content)
-    for done, block in enumerate(content[start:end], start=start + 1):
-        if is_cancelled is not None and done % CHECKPOINT_EVERY == 1 and is_cancelled():
-            raise ExportCancelled
-        blocks.write_block(container, block, frame)
-        if done % FLUSH_EVERY == 0:
-            container = chunks.flush(container)
-        if progress is not None and (done % CHECKPOINT_EVERY == 0 or done == end):
-            progress(done, total)
-    return container
+def _zip_date(context: TemplateContext) -> DateTime:
+    """The export's date as the date of every entry: the same document, the same bytes."""
+    when = context.export_date or dt.datetime.now(dt.UTC)
+    return (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
 
 
 def _int(value: str | None) -> int:

@@ -1,0 +1,26 @@
+"""The ``pressroom`` command's entry point: ``pressroom render`` starts without
+importing the server, the database layer or the auth code; everything else is
+:mod:`pressroom.cli`."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["render"]:
+        import typer
+
+        from pressroom.render_command import render
+
+        render_only = typer.Typer(add_completion=False)
+        render_only.command()(render)
+        render_only(args=sys.argv[2:], prog_name="pressroom render")
+        return
+    from pressroom.cli import main as full_command
+
+    full_command()
+
+
+if __name__ == "__main__":
+    main()
