@@ -34,7 +34,8 @@ def test_the_scroll_pdf_script_downloads_the_pdf(
         created = job_client.post(
             "/rest/pat/latest/tokens", json={"name": "nightly", "expirationDuration": 30}
         )
-        credentials = ["--token", created.json()["rawToken"]]
+        # "--token=…": a token may begin with "-", which argparse would take for an option
+        credentials = [f"--token={created.json()['rawToken']}"]
     else:
         credentials = ["--basic", f"{ADMIN[0]}:{ADMIN[1]}"]
     with serving(job_app) as url:
