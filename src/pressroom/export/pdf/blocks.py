@@ -14,74 +14,18 @@ from typing import Final
 
 from pressroom.export import ast
 from pressroom.export.failures import failure_detail, is_strict
+from pressroom.export.pdf.code import CodeMarkup
 from pressroom.export.pdf.escape import markup_text, typst_string
 from pressroom.export.pdf.inlines import InlineWriter, WriterState
 from pressroom.export.pdf.plan import MAX_HEADING_LEVEL
 from pressroom.export.pdf.tables import write_table
-
-# Confluence code macro languages → the names Typst's highlighter knows.
-LANGUAGES: Final = {
-    "actionscript3": "actionscript",
-    "applescript": "applescript",
-    "bash": "bash",
-    "shell": "bash",
-    "sh": "bash",
-    "c#": "cs",
-    "csharp": "cs",
-    "cpp": "cpp",
-    "c++": "cpp",
-    "c": "c",
-    "css": "css",
-    "coldfusion": "html",
-    "delphi": "pascal",
-    "pascal": "pascal",
-    "diff": "diff",
-    "patch": "diff",
-    "erlang": "erlang",
-    "erl": "erlang",
-    "groovy": "groovy",
-    "html": "html",
-    "xml": "xml",
-    "html/xml": "xml",
-    "java": "java",
-    "javafx": "java",
-    "javascript": "js",
-    "js": "js",
-    "typescript": "ts",
-    "ts": "ts",
-    "json": "json",
-    "perl": "perl",
-    "php": "php",
-    "powershell": "powershell",
-    "python": "python",
-    "py": "python",
-    "ruby": "ruby",
-    "rb": "ruby",
-    "rust": "rust",
-    "go": "go",
-    "scala": "scala",
-    "sql": "sql",
-    "vb": "vb",
-    "yaml": "yaml",
-    "yml": "yaml",
-    "kotlin": "kotlin",
-    "swift": "swift",
-    "dockerfile": "dockerfile",
-    "makefile": "makefile",
-    "ini": "ini",
-    "toml": "toml",
-    "lua": "lua",
-    "r": "r",
-    "haskell": "haskell",
-    "clojure": "clojure",
-    "markdown": "md",
-}
 
 
 class BlockWriter:
     def __init__(self, state: WriterState, strict: bool = False) -> None:
         self.state = state
         self.inlines = InlineWriter(state)
+        self.code = CodeMarkup()
         self.strict = strict
         self.depth = 0  # 0: the top level of the document
         self._previous: ast.Block | None = None  # the last top-level block written
@@ -142,7 +86,7 @@ class BlockWriter:
             case ast.BlockQuote(blocks=body):
                 return f"#quote[{self.nested(body)}]\n\n"
             case ast.CodeBlock():
-                return self._code(block)
+                return self.code.write(block)
             case ast.HorizontalRule():
                 return "#pr-rule-line()\n\n"
             case ast.ListBlock():
@@ -191,18 +135,6 @@ class BlockWriter:
         if paragraph.indent > 0:
             body = f"#pad(left: {min(paragraph.indent, 10) * 22.5}pt)[{body}]"
         return body + "\n\n"
-
-    def _code(self, code: ast.CodeBlock) -> str:
-        options = []
-        language = LANGUAGES.get((code.language or "").strip().lower())
-        if language:
-            options.append(f"lang: {typst_string(language)}")
-        if code.title:
-            options.append(f"title: {typst_string(code.title)}")
-        if code.line_numbers:
-            options.append(f"numbers: true, first: {max(0, min(code.first_line, 10**9))}")
-        text = code.code.expandtabs(4).rstrip("\n")
-        return f"#pr-code({', '.join([typst_string(text), *options])})\n\n"
 
     def _list(self, block: ast.ListBlock) -> str:
         items = ", ".join(f"[{self.nested(item.blocks).strip()}]" for item in block.items)

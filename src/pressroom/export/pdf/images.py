@@ -13,6 +13,8 @@ from typing import Final
 from PIL import Image as Pillow
 from PIL import UnidentifiedImageError
 
+from pressroom.export.pdf.picture_pdf import picture_pdf
+
 PIXEL_PT: Final = 0.75  # CSS pixels (96 per inch) to points
 MAX_PIXELS: Final = 80_000_000
 DIRECT_FORMATS: Final = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
@@ -29,10 +31,12 @@ class PlacedImage:
 
 
 class ImageFolder:
-    """``root/images/<n>.<ext>``: the pictures one export uses, each file once."""
+    """``root/images/<n>.<ext>``: the pictures one export uses, each file once. With
+    ``wrap``, PNG and JPEG pictures go in as one-page PDFs (see ``picture_pdf``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, wrap: bool = False) -> None:
         self.folder = root / "images"
+        self.wrap = wrap
         self._placed: dict[Path, PlacedImage | None] = {}
         self._problems: dict[Path, str] = {}
 
@@ -72,6 +76,11 @@ class ImageFolder:
                 picture.convert("RGBA").save(target, "PNG")
             else:
                 picture.load()  # decodes: a truncated or damaged file fails here, not in Typst
-                target = self.folder / f"{number}.{extension}"
-                shutil.copyfile(source, target)
+                wrapped = picture_pdf(source.read_bytes(), picture) if self.wrap else None
+                if wrapped is not None:
+                    target = self.folder / f"{number}.pdf"
+                    target.write_bytes(wrapped)
+                else:
+                    target = self.folder / f"{number}.{extension}"
+                    shutil.copyfile(source, target)
         return PlacedImage(f"images/{target.name}", *size)

@@ -18,6 +18,7 @@ from typing import Final
 from pressroom.export import ast
 from pressroom.export.docx.template_context import TemplateContext
 from pressroom.export.pdf.blocks import BlockWriter
+from pressroom.export.pdf.code import format_functions
 from pressroom.export.pdf.compile import CompileLimits, CompileRequest, compile_pdf
 from pressroom.export.pdf.coverage import uncovered
 from pressroom.export.pdf.document_data import document_data
@@ -58,7 +59,9 @@ def write_pdf(
     with tempfile.TemporaryDirectory(prefix="pdf-", dir=out.parent) as folder:
         root = Path(folder) / "root"
         root.mkdir()
-        state = WriterState(plan_labels(document.blocks), ImageFolder(root), context.locale)
+        # Typst takes PDF pictures (kept compressed) only outside PDF/A and PDF/UA.
+        images = ImageFolder(root, wrap=not template.settings.standard)
+        state = WriterState(plan_labels(document.blocks), images, context.locale)
         fonts = _prepare(root, template)
         _write_main(root, document, state, strict)
         data = document_data(document, template, context, state)
@@ -112,5 +115,6 @@ def _write_main(root: Path, document: ast.Document, state: WriterState, strict: 
     writer = BlockWriter(state, strict=strict)
     with (root / "main.typ").open("w", encoding="utf-8") as main:
         main.write(MAIN_HEAD)
+        main.write(format_functions())
         for markup in writer.blocks(document.blocks):
             main.write(markup)
