@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from tests.export.pdf.conftest import Render
 from tests.export.pdf.test_templates import template_zip
-from tests.pdf_reading import poppler
+from tests.pdf_reading import page_texts, poppler
 
 
 def _drawing(mode: str, seed: int) -> Image.Image:
@@ -84,3 +84,28 @@ def test_a_pdf_a_export_shows_every_picture(render: Render, tmp_path: Path) -> N
     files = _extracted(pdf, tmp_path / "pictures")
     pictures = [path for path in files if path.suffix in (".png", ".jpg")]
     assert len(pictures) >= len(PICTURES)
+
+
+def test_a_picture_whose_data_is_damaged_costs_only_that_picture(
+    render: Render, tmp_path: Path
+) -> None:
+    whole = PICTURES["rgb.png"]
+    damaged = whole[: len(whole) // 2] + bytes(len(whole) // 2)  # a sound header, bad data
+    for standard in ("none", "pdf/a-2b"):
+        template = tmp_path / f"{standard.replace('/', '-')}.zip"
+        template.write_bytes(template_zip({"template.yaml": f"standard: {standard}\n"}))
+        pdf, warnings = render(
+            {
+                "Damaged.xml": "<p>Before the picture.</p>"
+                '<p><ac:image><ri:attachment ri:filename="damaged.png"/></ac:image></p>'
+                '<p><ac:image><ri:attachment ri:filename="sound.png"/></ac:image></p>'
+                "<p>After the picture.</p>",
+                "damaged.png": damaged,
+                "sound.png": PICTURES["grey.png"],
+            },
+            template=template,
+        )
+        text = " ".join(" ".join(page_texts(pdf)).split())
+        assert "Before the picture." in text and "After the picture." in text
+        assert [w for w in warnings if "damaged.png" in w and "Damaged" in w], warnings
+        assert not [w for w in warnings if "sound.png" in w]

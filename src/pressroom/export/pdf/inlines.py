@@ -43,8 +43,10 @@ class WriterState:
     page: str = ""
     chars: set[str] = field(default_factory=set)  # every character of the text, for fonts
 
-    def warn(self, message: str) -> None:
-        where = f"page '{self.page}': " if self.page else ""
+    def warn(self, message: str, page: str | None = None) -> None:
+        """A warning naming the page being written (or ``page``)."""
+        page = self.page if page is None else page
+        where = f"page '{page}': " if page else ""
         self.warnings.append(f"{where}{message}")
 
 
@@ -140,7 +142,7 @@ class InlineWriter:
                 return self._link(link)
             self.state.warn(f"Image not found: {image.attachment or '?'}")
             return _missing(alt)
-        placed = self.state.images.place(image.file)
+        placed = self.state.images.place(image.file, self.state.page)
         if placed is None:
             problem = self.state.images.problem(image.file)
             self.state.warn(f"Image {image.attachment or image.file.name} left out: {problem}")

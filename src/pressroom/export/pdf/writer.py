@@ -63,7 +63,12 @@ def write_pdf(
         images = ImageFolder(root, wrap=not template.settings.standard)
         state = WriterState(plan_labels(document.blocks), images, context.locale)
         fonts = _prepare(root, template)
-        _write_main(root, document, state, strict)
+        try:
+            _write_main(root, document, state, strict)
+        finally:
+            late = images.finish()
+        for picture in late:
+            state.warn(f"Image {picture.source.name} left out: {picture.problem}", picture.page)
         data = document_data(document, template, context, state)
         (root / "document.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
         if progress:
