@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import signal
@@ -170,6 +171,7 @@ def benchmark(sizes: list[int], workdir: Path, repeat: int) -> list[dict[str, An
         row: dict[str, Any] = {"pages": size}
         row.update({tool: _median(measured) for tool, measured in runs.items()})
         row["pdf_pages"] = _page_count(workdir / f"out-pressroom-{size}" / "out.pdf")
+        row["load"] = round(os.getloadavg()[1], 1)  # other work on the machine meanwhile
         if size >= 1000:
             out = workdir / f"out-chunked-{size}" / "out.pdf"
             out.parent.mkdir(exist_ok=True)
@@ -194,7 +196,7 @@ def _median(runs: list[dict[str, float]]) -> dict[str, Any]:
 
 
 def _format(row: dict[str, Any]) -> str:
-    parts = [f"N={row['pages']:>5} ({row['pdf_pages']} PDF pages)"]
+    parts = [f"N={row['pages']:>5} ({row['pdf_pages']} PDF pages, load {row['load']})"]
     for tool in ("pressroom", "weasyprint", "libreoffice", "chunked"):
         figures = row.get(tool)
         if figures:
@@ -253,8 +255,6 @@ def sync_latency(samples: int = 10, exporter: str = "pdf") -> dict[str, float]:
                     answer.raise_for_status()
                     timings.append(time.perf_counter() - started)
         finally:
-            import os
-
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
     warm = timings[1:]
