@@ -17,6 +17,7 @@ from pressroom.api import (
     exporter,
     labels,
     login,
+    metrics,
     openapi_docs,
     page_info,
     pat,
@@ -42,9 +43,11 @@ from pressroom.jobs.sweeper import Sweeper
 from pressroom.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from pressroom.jobs.worker import build_export_queue
 from pressroom.logs import AccessLogMiddleware
+from pressroom.metrics import MetricsListener
 
 ROUTERS = (
     system.router,
+    metrics.router,
     spaces.router,
     content.router,
     attachments.router,
@@ -86,7 +89,7 @@ def create_app(
     settings: Settings | None = None,
     db: Database | None = None,
     clock: Clock = utcnow,
-    sweep_interval: float = 15.0,
+    sweep_interval: float | None = None,
     companions: Sequence[Companion] = (),
     webhook_interval: float = 1.0,
 ) -> FastAPI:
@@ -95,7 +98,14 @@ def create_app(
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
 
-    intervals = _Intervals(sweep=sweep_interval, webhooks=webhook_interval)
+    queue = build_export_queue(settings, database, clock)
+    listener = None
+    if settings.metrics_address:
+        gauges = metrics.cluster_gauges(database, queue)
+        listener = MetricsListener(settings.metrics_address, gauges)
+        companions = [listener, *companions]
+    sweep = settings.sweep_seconds if sweep_interval is None else sweep_interval
+    intervals = _Intervals(sweep=sweep, webhooks=webhook_interval)
     lifespan = _lifespan(settings, database, clock, intervals, companions, db is None)
     app = FastAPI(
         title="Pressroom",
@@ -107,7 +117,8 @@ def create_app(
     app.state.db = database
     app.state.credential_cache = CredentialCache()
     app.state.clock = clock
-    app.state.queue = build_export_queue(settings, database, clock)
+    app.state.queue = queue
+    app.state.metrics_listener = listener
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -122,6 +133,7 @@ def create_app(
     app.add_middleware(NodeAffinityMiddleware, node_id=settings.node_id)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(metrics.HttpMetricsMiddleware)
     return app
 
 
@@ -147,6 +159,7 @@ def _lifespan(
         for companion in companions:
             companion.start()
         yield
+        app.state.stopping = True
         # Stopped here rather than after the server returns: Uvicorn re-raises the
         # stop signal once it has shut down, so code after it may never run.
         for companion in companions:

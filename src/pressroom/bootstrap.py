@@ -10,7 +10,7 @@ from sqlalchemy import select
 from pressroom.auth.models import User
 from pressroom.auth.passwords import hash_password
 from pressroom.config import Settings
-from pressroom.db import Database
+from pressroom.db import START_LOCK_KEY, Database, wait_for_cluster_lock
 
 log = logging.getLogger("pressroom.bootstrap")
 
@@ -26,6 +26,7 @@ def ensure_admin(settings: Settings, db: Database) -> None:
     """Create ``admin`` on first start. Its password comes from PRESSROOM_ADMIN_PASSWORD;
     if unset, one is generated and printed once. A set password is applied at every start."""
     with db.write() as session:
+        wait_for_cluster_lock(session, START_LOCK_KEY)
         admin = session.scalar(select(User).where(User.username == "admin"))
         if admin is None:
             password = settings.admin_password or secrets.token_urlsafe(12)

@@ -22,9 +22,18 @@ def serve(
     demo: Annotated[bool, typer.Option(help="Seed the DEMO space (idempotent)")] = False,
     host: Annotated[str | None, typer.Option(help="Overrides PRESSROOM_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides PRESSROOM_PORT")] = None,
+    fd: Annotated[
+        int | None,
+        typer.Option(help="Serve on this already-bound socket (systemd socket activation)"),
+    ] = None,
 ) -> None:
     """Run the HTTP server (migrations run at start)."""
     import uvicorn
+
+    from pressroom.metrics_dir import prepare_metrics_dir
+
+    settings = Settings()
+    prepare_metrics_dir(settings)  # before anything imports prometheus-client
 
     from pressroom.app import create_app
     from pressroom.bootstrap import bootstrap
@@ -33,7 +42,6 @@ def serve(
     from pressroom.logs import configure_logging
 
     configure_logging()
-    settings = Settings()
     if host:
         settings.host = host
     if port:
@@ -44,13 +52,16 @@ def serve(
         from pressroom.content.demo import seed_demo
 
         seed_demo(settings, db)
-    app = create_app(settings, db, companions=[EmbeddedWorkers(settings.workers)])
-    typer.echo(f"Pressroom on http://{settings.host}:{settings.port} (home: {settings.home})")
+    workers = EmbeddedWorkers(settings.workers, drain_seconds=settings.drain_seconds)
+    app = create_app(settings, db, companions=[workers])
+    where = f"socket fd {fd}" if fd is not None else f"http://{settings.host}:{settings.port}"
+    typer.echo(f"Pressroom on {where} (home: {settings.home})")
     # log_config=None: Uvicorn's records reach the escaping formatter of configure_logging.
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
+        fd=fd,
         log_level="warning",
         access_log=False,
         log_config=None,
@@ -63,12 +74,17 @@ def worker(
         int | None, typer.Option(help="Worker processes (default PRESSROOM_WORKERS)")
     ] = None,
 ) -> None:
-    """Run export workers only (for more machines sharing one database and queue)."""
+    """Run export workers only (for more machines sharing one database and queue).
+    SIGTERM stops them gracefully (PRESSROOM_DRAIN_SECONDS)."""
+    from pressroom.metrics_dir import prepare_metrics_dir
+
+    settings = Settings()
+    prepare_metrics_dir(settings)  # before anything imports prometheus-client
+
     from pressroom.jobs.worker import run_worker
     from pressroom.logs import configure_logging
 
     configure_logging()
-    settings = Settings()
     run_worker(settings, workers or settings.workers)
 
 

@@ -102,6 +102,23 @@ class Settings(BaseSettings):
     pdf_memory_limit_mb: int = Field(
         default=6144, ge=256, description="Address-space limit of one PDF compile process"
     )
+    drain_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="On SIGTERM, running exports may end for this long, then are queued again",
+    )
+    sweep_seconds: float = Field(
+        default=15.0, gt=0, description="Seconds between rounds of the retention sweeper"
+    )
+    metrics_address: str | None = Field(
+        default=None,
+        pattern=r"^[^:\s]*:\d{1,5}$",
+        description="host:port of a separate /metrics listener (no login); unset: admins only",
+    )
+    metrics_dir: Path | None = Field(
+        default=None,
+        description="Local folder for the metric files of a node's processes; default in /tmp",
+    )
     webhook_allow: list[str] = Field(
         default_factory=list,
         description="Hosts or CIDR ranges webhooks may reach beyond public addresses",

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -135,6 +135,7 @@ def _upgrade(config: Config, connection: Connection, target: str, keys_off: bool
         sqlite.execute("PRAGMA foreign_keys=OFF")
     try:
         with connection.begin():
+            wait_for_cluster_lock(connection, START_LOCK_KEY)
             config.attributes["connection"] = connection
             command.upgrade(config, target)
             if keys_off:
@@ -142,6 +143,19 @@ def _upgrade(config: Config, connection: Connection, target: str, keys_off: bool
     finally:
         if keys_off:
             sqlite.execute("PRAGMA foreign_keys=ON")
+
+
+# Nodes of a cluster starting at once migrate one after the other (the later ones find
+# nothing to do) and create the bootstrap administrator once.
+START_LOCK_KEY = 0x50524553_53544152  # "PRESSTAR"
+
+
+def wait_for_cluster_lock(connection: Connection | Session, key: int) -> None:
+    """Hold the PostgreSQL advisory lock ``key`` until the transaction ends; nothing on
+    SQLite, whose writers exclude one another anyway."""
+    bind = connection if isinstance(connection, Connection) else connection.get_bind()
+    if bind.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _check_foreign_keys(connection: Connection, revision: str) -> None:

@@ -47,6 +47,10 @@ class TooManyRequests(PressroomError):
         self.retry_after = retry_after
 
 
+class Unavailable(PressroomError):
+    """This node cannot serve the request now, though the request is right (503)."""
+
+
 def kind_of(error: PressroomError) -> str:
     """The name of the kind above (``"TooLarge"``…) that ``error`` is, for storing."""
     for kind in type(error).__mro__:

@@ -24,6 +24,7 @@ STATUS_OF: dict[type[errors.PressroomError], int] = {
     errors.TooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.TooManyRequests: 429,
+    errors.Unavailable: 503,
 }
 
 

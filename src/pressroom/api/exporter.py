@@ -9,6 +9,7 @@ Paths, JSON field names and status values are those of the Scroll exporters
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from pressroom.api.urls import origin
 from pressroom.auth.cookies import ensure_anonymous_session
 from pressroom.auth.identity import Identity
 from pressroom.config import Settings
-from pressroom.errors import InvalidInput, NotFound
+from pressroom.errors import InvalidInput, NotFound, Unavailable
 from pressroom.export.locales import is_time_zone
 from pressroom.ids import MAX_CONTENT_ID, parse_content_id
 from pressroom.jobs.lifecycle import (
@@ -50,6 +51,7 @@ from pressroom.jobs.models import FINAL_STATES, ExportJob
 from pressroom.jobs.render import safe_title
 from pressroom.jobs.submission import check_exportable, check_job_caps
 
+log = logging.getLogger("pressroom.api")
 WORD_BASE = "/plugins/servlet/scroll-office/api/public/1"
 WORD_ARTIFACTS = ARTIFACTS_PATHS["word"]
 PDF_BASE = "/plugins/servlet/scroll-pdf/api/public/1"
@@ -240,8 +242,9 @@ def _add_download_route(router: APIRouter, api: ExporterApi) -> None:
             if job.state != "complete" or job.file_name != file_name or not job.file_key:
                 raise NotFound(f"Export job {job_id} has no file named {file_name}.")
             path = export_dir(settings.exports_dir, job.id) / job.file_key
+            worker = job.worker
         if not path.is_file():
-            raise NotFound(f"The file of export job {job_id} was removed.")
+            raise home_not_shared(job_id, worker, settings)
         return FileResponse(
             path,
             media_type=api.media_type,
@@ -372,8 +375,11 @@ def _sync_answer(finished: ExportJob | None, settings: Settings, api: ExporterAp
             status_of_kind(finished.error_kind) if finished.state == "error" else 409,
             finished.message or "The export did not complete.",
         )
+    path = export_dir(settings.exports_dir, finished.id) / finished.file_key
+    if not path.is_file():
+        raise home_not_shared(finished.id, finished.worker, settings)
     return FileResponse(
-        export_dir(settings.exports_dir, finished.id) / finished.file_key,
+        path,
         media_type=api.media_type,
         # As API.md says: the synchronous answer is named after the page title alone.
         headers={
@@ -396,6 +402,18 @@ async def _wait_for(
         await asyncio.sleep(delay)
         delay = min(delay * 1.5, 0.5)
     return None
+
+
+def home_not_shared(job_id: str, worker: str | None, settings: Settings) -> Unavailable:
+    """A complete job whose file this node cannot see: the nodes do not share one home
+    (the sweeper removes files and job rows together, so the file was never here)."""
+    log.error("export file missing job=%s worker=%s home=%s", job_id, worker, settings.home)
+    return Unavailable(
+        f"The file of export job {job_id} was written by {worker or 'another node'} but is not "
+        f"in this node's home directory ({settings.home}): every Pressroom node of a cluster "
+        "must share one home (PRESSROOM_HOME on a shared file system). Ask the operator to "
+        "fix it; the file is still on the node that wrote it."
+    )
 
 
 def _read_job(job_id: str, request: Request, db: Any, identity: Identity) -> ExportJob:

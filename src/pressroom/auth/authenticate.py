@@ -30,6 +30,7 @@ from pressroom.auth.tokens import LAST_USED_INTERVAL, find_token, mark_used
 from pressroom.clock import as_utc
 from pressroom.db import Database
 from pressroom.errors import NotAuthenticated, PermissionDenied
+from pressroom.metrics import LOGIN_FAILURES
 
 BAD_CREDENTIALS = "The username or password is wrong."
 
@@ -172,6 +173,7 @@ class Authenticator:
             )
 
     def _failed(self, username: str | None, method: str, address: str) -> None:
+        LOGIN_FAILURES.labels(method).inc()
         with self.db.write() as session:
             record_failure(session, username, address, self.now)
             record_event(

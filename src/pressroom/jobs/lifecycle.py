@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,9 @@ from pressroom.auth.identity import Identity
 from pressroom.clock import Clock
 from pressroom.errors import NotFound, TooManyRequests
 from pressroom.jobs.models import ACTIVE_STATES, FINAL_STATES, ExportJob
+from pressroom.metrics import JOBS_SWEPT
+
+log = logging.getLogger("pressroom.jobs")
 
 # As in the seed: job information and the file are removed 10 minutes after the job
 # ends, and this is not configurable.
@@ -186,6 +190,9 @@ def sweep_expired(session: Session, exports_root: Path, clock: Clock) -> int:
         shutil.rmtree(export_dir(exports_root, job_id), ignore_errors=True)
     if expired:
         session.execute(delete(ExportJob).where(ExportJob.id.in_(expired)))
+    for job_id in expired:
+        log.info("job removed job=%s (ended more than 10 minutes ago)", job_id)
+    JOBS_SWEPT.labels("expired").inc(len(expired))
     return len(expired)
 
 
@@ -213,6 +220,9 @@ def fail_stale_jobs(
     )
     for job_id in died + too_long:
         shutil.rmtree(export_dir(exports_root, job_id), ignore_errors=True)
+        log.info("job state=error job=%s (no heartbeat or over the time limit)", job_id)
+    JOBS_SWEPT.labels("stale").inc(len(died))
+    JOBS_SWEPT.labels("timeout").inc(len(too_long))
     return len(died) + len(too_long)
 
 

@@ -38,7 +38,12 @@ class ExportQueue:
         self.huey = make_huey(settings)
 
         def export(job_id: str) -> None:
-            delay = run_job(job_id)
+            try:
+                delay = run_job(job_id)
+            except KeyboardInterrupt:
+                # Stopped past the grace period: the runner set the job back to queued.
+                self._enqueue_again(job_id)
+                raise
             if delay is not None:
                 raise RetryTask(delay=delay)
 
@@ -47,10 +52,19 @@ class ExportQueue:
     def enqueue(self, job_id: str) -> None:
         self._task(job_id)
 
+    def _enqueue_again(self, job_id: str) -> None:
+        try:
+            self.enqueue(job_id)
+        except Exception:
+            # It stays queued in the database; the next worker start enqueues it.
+            log.exception("could not enqueue job=%s again", job_id)
+
     def pending(self) -> int:
         return int(self.huey.pending_count())
 
-    def consumer(self, workers: int, worker_type: str = "process") -> Consumer:
+    def consumer(
+        self, workers: int, worker_type: str = "process", drain_seconds: float | None = None
+    ) -> Consumer:
         # A short maximum poll delay keeps the wait of a new job under half a second
         # with the SQLite queue (Redis blocks on the list instead of polling).
         return self.huey.create_consumer(
@@ -61,4 +75,8 @@ class ExportQueue:
             max_delay=0.5,
             periodic=False,
             check_worker_health=True,
+            # SIGTERM: take no new job, let running ones finish for ``drain_seconds``, then
+            # interrupt them (the runner queues them again).
+            graceful_signal="TERM",
+            shutdown_timeout=drain_seconds,
         )

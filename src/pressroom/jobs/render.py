@@ -104,6 +104,7 @@ class WordRenderer:
             page_title=root.title,
             page_version=root.version,
             warnings=list(dict.fromkeys([*resolver.notes, *document.warnings, *warnings])),
+            pages=count,
         )
 
     def _file_name(self, root: Content, template: JobTemplate, context: TemplateContext) -> str:

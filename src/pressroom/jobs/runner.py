@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from pressroom.errors import InvalidInput, PressroomError, kind_of
 from pressroom.jobs.lifecycle import export_dir
 from pressroom.jobs.models import ExportJob
 from pressroom.jobs.progress import Checkpoint, Heartbeat, JobCancelled
+from pressroom.metrics import EXPORT_PAGES, JOB_DURATION, JOBS_FINISHED, JOBS_STARTED
 
 log = logging.getLogger("pressroom.jobs")
 
@@ -45,6 +47,7 @@ class RenderedExport:
     page_title: str
     page_version: int
     warnings: list[str] = field(default_factory=list)
+    pages: int = 0
 
 
 Renderer = Callable[[ExportJob, Path, Checkpoint], RenderedExport]
@@ -90,24 +93,42 @@ class JobRunner:
         if job is None:
             return None
         log.info("job state=running job=%s page=%s scope=%s", job.id, job.page_id, job.scope)
+        JOBS_STARTED.labels(job.exporter).inc()
+        started = time.monotonic()
+        outcome = self._run(job)
+        JOBS_FINISHED.labels(job.exporter, outcome).inc()
+        JOB_DURATION.labels(job.exporter, outcome).observe(time.monotonic() - started)
+        return None
+
+    def _run(self, job: ExportJob) -> str:
+        """Render the claimed job; answers how it ended."""
         folder = export_dir(self.settings.exports_dir, job.id)
         folder.mkdir(parents=True, exist_ok=True)
         checkpoint = Checkpoint(self.db, job.id, self.clock)
         try:
             with Heartbeat(self.db, job.id, self.clock, self.heartbeat_interval):
                 result = self.render(job, folder, checkpoint)
-            self._complete(job, result, folder)
+            if self._complete(job, result, folder):
+                EXPORT_PAGES.labels(job.exporter).observe(result.pages)
+                return "complete"
+            return "cancelled"
         except JobCancelled:
             shutil.rmtree(folder, ignore_errors=True)
             log.info("job state=cancelled job=%s (stopped at a checkpoint)", job.id)
+            return "cancelled"
         except PressroomError as exc:
             self._fail(job, exc.message, folder, kind_of(exc))
+        except KeyboardInterrupt:
+            # The worker is stopping and the grace period (PRESSROOM_DRAIN_SECONDS) is over.
+            self._requeue(job, folder)
+            JOBS_FINISHED.labels(job.exporter, "requeued").inc()
+            raise
         except Exception:
             log.exception("job failed job=%s", job.id)
             self._fail(
                 job, "The export failed because of an internal error; see the server log.", folder
             )
-        return None
+        return "error"
 
     def _claim(self, job_id: str) -> ExportJob | _Deferred | None:
         """queued → running, atomically; None when the job is gone or no longer queued,
@@ -152,7 +173,7 @@ class JobRunner:
         )
         return (running or 0) >= self.settings.max_running_jobs_per_user
 
-    def _complete(self, job: ExportJob, result: RenderedExport, folder: Path) -> None:
+    def _complete(self, job: ExportJob, result: RenderedExport, folder: Path) -> bool:
         with self.db.write() as session:
             done = session.execute(
                 update(ExportJob)
@@ -173,13 +194,14 @@ class JobRunner:
         if not done:
             shutil.rmtree(folder, ignore_errors=True)
             log.info("job state=cancelled job=%s (finished after cancel)", job.id)
-            return
+            return False
         log.info(
             "job state=complete job=%s bytes=%s warnings=%s",
             job.id,
             result.path.stat().st_size,
             len(result.warnings),
         )
+        return True
 
     def _fail(
         self, job: ExportJob, message: str, folder: Path, error_kind: str | None = None
@@ -194,3 +216,25 @@ class JobRunner:
                 )
             )
         log.info("job state=error job=%s message=%s", job.id, message)
+
+    def _requeue(self, job: ExportJob, folder: Path) -> None:
+        """Put a job its stopping worker did not finish back in the queue state; the queue
+        task then enqueues it again (see ``ExportQueue``). What it wrote is removed first,
+        so no half-written file is ever served."""
+        shutil.rmtree(folder, ignore_errors=True)
+        # The interrupt may have hit a connection mid-query: start from fresh ones.
+        self.db.engine.dispose(close=False)
+        with self.db.write() as session:
+            session.execute(
+                update(ExportJob)
+                .where(ExportJob.id == job.id, ExportJob.state == "running")
+                .values(
+                    state="queued",
+                    worker=None,
+                    started_at=None,
+                    heartbeat_at=None,
+                    step=0,
+                    step_progress=0,
+                )
+            )
+        log.info("job state=queued job=%s (its worker stopped; queued again)", job.id)

@@ -8,6 +8,9 @@ import logging
 import threading
 from datetime import timedelta
 
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
 from pressroom.clock import Clock, utcnow
 from pressroom.config import Settings
 from pressroom.content.templates import TemplateStore
@@ -17,8 +20,17 @@ from pressroom.jobs.lifecycle import fail_stale_jobs, sweep_expired
 log = logging.getLogger("pressroom.jobs")
 
 
-def sweep_once(settings: Settings, db: Database, clock: Clock) -> tuple[int, int]:
+# Any fixed number of our own: the key of the sweeper's PostgreSQL advisory lock.
+SWEEPER_LOCK_KEY = 0x50524553_53574550  # "PRESSWEP"
+
+
+def sweep_once(settings: Settings, db: Database, clock: Clock) -> tuple[int, int] | None:
+    """One round: fail jobs whose worker died, remove expired ones. ``None`` when another
+    node of the cluster is sweeping at this moment (one sweeper at a time per cluster)."""
     with db.write() as session:
+        if not holds_cluster_lock(session, SWEEPER_LOCK_KEY):
+            log.debug("sweep skipped: another node is sweeping")
+            return None
         failed = fail_stale_jobs(
             session,
             settings.exports_dir,
@@ -26,11 +38,18 @@ def sweep_once(settings: Settings, db: Database, clock: Clock) -> tuple[int, int
             timedelta(seconds=settings.job_timeout_seconds),
             clock,
         )
-    with db.write() as session:
         removed = sweep_expired(session, settings.exports_dir, clock)
     if failed or removed:
         log.info("sweep failed_stale=%s removed_expired=%s", failed, removed)
     return failed, removed
+
+
+def holds_cluster_lock(session: Session, key: int) -> bool:
+    """Take the transaction-scoped lock ``key`` if no other node holds it. On SQLite the
+    write transaction already excludes every other writer of the one database file."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}))
 
 
 def sweep_template_orphans(settings: Settings, db: Database) -> int:
@@ -66,8 +85,8 @@ class Sweeper:
     def _loop(self) -> None:
         while True:
             try:
-                sweep_once(self._settings, self._db, self._clock)
-                sweep_template_orphans(self._settings, self._db)
+                if sweep_once(self._settings, self._db, self._clock) is not None:
+                    sweep_template_orphans(self._settings, self._db)
             except Exception:
                 log.exception("sweep failed")
             if self._stop.wait(self._interval):

@@ -31,6 +31,7 @@ from pressroom.db import Database
 from pressroom.errors import InvalidInput
 from pressroom.jobs.lifecycle import status_payload
 from pressroom.jobs.models import FINAL_STATES, ExportJob
+from pressroom.metrics import WEBHOOK_DELIVERIES
 
 log = logging.getLogger("pressroom.webhooks")
 
@@ -323,10 +324,12 @@ class WebhookDispatcher:
             session.execute(
                 update(ExportJob).where(ExportJob.id == job_id).values(webhook_state=state)
             )
+        WEBHOOK_DELIVERIES.labels(state).inc()
         log.info("webhook state=%s job=%s attempt=%s result=%s", state, job_id, attempt, reason)
 
     def _retry_later(self, job_id: str, attempt: int, reason: str) -> None:
         delay = FIRST_RETRY * (2 ** (attempt - 1))
+        WEBHOOK_DELIVERIES.labels("retry").inc()
         with self._db.write() as session:
             session.execute(
                 update(ExportJob)

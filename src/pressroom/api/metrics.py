@@ -1,0 +1,93 @@
+"""``/metrics`` for Prometheus, and the middleware that counts HTTP requests.
+
+Scraped by an administrator's credentials (a token), or, when
+``PRESSROOM_METRICS_ADDRESS`` is set, only on that separate listener without login
+(``pressroom serve`` starts it); the main port then answers 404 for ``/metrics``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pressroom import metrics
+from pressroom.api.deps import SettingsDep, require_admin
+from pressroom.auth.identity import Identity
+from pressroom.db import Database
+from pressroom.errors import NotFound
+from pressroom.jobs.models import ACTIVE_STATES, ExportJob
+from pressroom.jobs.queue import ExportQueue
+
+router = APIRouter(tags=["system"])
+UNMATCHED = "unmatched"
+
+
+def cluster_gauges(db: Database, queue: ExportQueue) -> Collector:
+    def job_counts() -> dict[str, int]:
+        with db.read() as session:
+            rows = session.execute(
+                select(ExportJob.state, func.count())
+                .where(ExportJob.state.in_(ACTIVE_STATES))
+                .group_by(ExportJob.state)
+            ).all()
+        return {state: count for state, count in rows}
+
+    return metrics.ClusterGauges(job_counts, queue.pending)
+
+
+@router.get("/metrics", response_class=Response)
+async def prometheus_metrics(
+    request: Request,
+    settings: SettingsDep,
+    _admin: Annotated[Identity, Depends(require_admin)],
+) -> Response:
+    """Metrics in the Prometheus text format (administrators only)."""
+    if settings.metrics_address:
+        raise NotFound(
+            f"Metrics are served on PRESSROOM_METRICS_ADDRESS ({settings.metrics_address}), "
+            "not on this port."
+        )
+    gauges = cluster_gauges(request.app.state.db, request.app.state.queue)
+    body = await run_in_threadpool(metrics.scrape, gauges)
+    return Response(body, media_type=metrics.CONTENT_TYPE)
+
+
+class HttpMetricsMiddleware:
+    """Counts each request by method, route template (``/rest/api/content/{id}``, never
+    the raw path) and status, and observes its latency."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            route = _template(scope.get("route"))
+            method = scope["method"]
+            metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(method, route).observe(time.perf_counter() - started)
+
+
+def _template(route: BaseRoute | None) -> str:
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else UNMATCHED
