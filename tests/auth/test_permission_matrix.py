@@ -454,6 +454,8 @@ PERMISSIONS = f"/rest/pressroom/1/space/{KEY}/permissions"
 SETTINGS_BODY = {"basicAuthEnabled": True, "urlParamAuthEnabled": False}
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/status"): lambda w, c, http: http.get("/status"),
+    ("GET", "/ready"): lambda w, c, http: http.get("/ready"),
+    ("GET", "/metrics"): lambda w, c, http: http.get("/metrics"),
     ("GET", "/openapi.json"): lambda w, c, http: http.get("/openapi.json"),
     ("GET", "/docs"): lambda w, c, http: http.get("/docs"),
     ("GET", "/docs/oauth2-redirect"): lambda w, c, http: http.get("/docs/oauth2-redirect"),

@@ -123,7 +123,11 @@ class JobRunner:
             self._requeue(job, folder)
             JOBS_FINISHED.labels(job.exporter, "requeued").inc()
             raise
-        except Exception:
+        except Exception as exc:
+            if _interrupted(exc):  # the interrupt surfaced as a driver error
+                self._requeue(job, folder)
+                JOBS_FINISHED.labels(job.exporter, "requeued").inc()
+                raise KeyboardInterrupt from exc
             log.exception("job failed job=%s", job.id)
             self._fail(
                 job, "The export failed because of an internal error; see the server log.", folder
@@ -238,3 +242,12 @@ class JobRunner:
                 )
             )
         log.info("job state=queued job=%s (its worker stopped; queued again)", job.id)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
