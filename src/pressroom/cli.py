@@ -91,6 +91,39 @@ def worker(
 cli.command("render")(render)
 
 
+@cli.command()
+def backup(
+    out: Annotated[Path, typer.Argument(help="The archive to write, e.g. pressroom.tar.gz")],
+) -> None:
+    """Back up the database (SQLite backup API, or pg_dump), attachments and templates."""
+    from pressroom.backup import BackupFailed, create_backup
+
+    try:
+        summary = create_backup(Settings(), out)
+    except BackupFailed as exc:
+        typer.echo(f"backup failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"wrote {out} ({summary.database} database, {summary.files} files)")
+
+
+@cli.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="An archive made by `pressroom backup`")],
+    replace: Annotated[
+        bool, typer.Option(help="Overwrite a database that holds spaces already")
+    ] = False,
+) -> None:
+    """Restore a backup into this home and database (stop every node first)."""
+    from pressroom.backup import BackupFailed, restore_backup
+
+    try:
+        summary = restore_backup(Settings(), archive, replace=replace)
+    except BackupFailed as exc:
+        typer.echo(f"restore failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"restored {archive} ({summary.database} database, {summary.files} files)")
+
+
 @cli.command("db-ping")
 def db_ping(url: Annotated[str, typer.Option(help="SQLAlchemy database URL")]) -> None:
     """Exit 0 when the database at URL answers."""
