@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import api_bench, export_bench, highlight_bench, pdf_bench
+from benchmarks import api_bench, export_bench, highlight_bench, pdf_bench, soak_bench
 
 
 def main() -> None:
@@ -14,6 +14,8 @@ def main() -> None:
     api_bench.main([])
     print("\n== PDF: pressroom vs WeasyPrint vs LibreOffice, varied content ==", flush=True)
     pdf_bench.main([])
+    print("\n== Soak: two-node cluster, 3 minutes of mixed load ==", flush=True)
+    soak_bench.main([])
 
 
 if __name__ == "__main__":

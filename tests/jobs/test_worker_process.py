@@ -32,17 +32,25 @@ PAGE_BODY = (
 
 
 @contextmanager
-def worker_process(settings: Settings, workers: int = 1) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(
+    settings: Settings, workers: int = 1, log: Path | None = None, **extra: str
+) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "PRESSROOM_HOME": str(settings.home),
         "PRESSROOM_DATABASE_URL": settings.resolved_database_url,
         "PRESSROOM_ADMIN_PASSWORD": ADMIN[1],
+        "PRESSROOM_METRICS_DIR": str(settings.home / "metrics"),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
     }
+    output = log.open("ab") if log else None
     process = subprocess.Popen(
         [sys.executable, "-m", "pressroom.cli", "worker", "--workers", str(workers)],
         env=env,
         start_new_session=True,
+        stdout=output,
+        stderr=output,
     )
     try:
         yield process
@@ -54,6 +62,8 @@ def worker_process(settings: Settings, workers: int = 1) -> Iterator[subprocess.
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+        if output:
+            output.close()
 
 
 def _start(client: TestClient, page_id: str, scope: str = "current") -> str:
@@ -127,3 +137,61 @@ def test_a_worker_killed_mid_job_leaves_an_error_not_incomplete(
     assert status["status"] == "error"
     assert "worker stopped" in status["message"]
     assert not any(Path(settings.exports_dir / job_id).glob("*.docx"))
+
+
+def _big_manual(client: TestClient, chapters: int = 40) -> str:
+    create_space(client)
+    root = create_page(client, "Big Manual", PAGE_BODY)
+    for index in range(chapters):
+        create_page(client, f"Chapter {index}", PAGE_BODY, parent=root["id"])
+    return str(root["id"])
+
+
+def _wait_for_line(log: Path, text: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {text!r} in the worker log:\n{log.read_text()[-3000:]}")
+        time.sleep(0.05)
+
+
+def test_sigterm_lets_a_running_export_finish_within_the_drain_period(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    log = tmp_path / "worker.log"
+    app = create_app(settings, db, sweep_interval=3600)
+    with TestClient(app) as client:
+        client.auth = ADMIN
+        job_id = _start(client, _big_manual(client), scope="descendants")
+        with worker_process(settings, log=log, PRESSROOM_DRAIN_SECONDS="300") as process:
+            with running_job_held(db, job_id):
+                process.send_signal(signal.SIGTERM)
+                _wait_for_line(log, "Shutting down gracefully")
+            assert process.wait(timeout=300) == 0
+        status = client.get(f"{WORD_BASE}/exports/{job_id}/status").json()
+    assert status["status"] == "complete"
+
+
+def test_sigterm_past_the_drain_period_queues_the_job_again_for_the_next_worker(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    log = tmp_path / "worker.log"
+    app = create_app(settings, db, sweep_interval=3600)
+    with TestClient(app) as client:
+        client.auth = ADMIN
+        job_id = _start(client, _big_manual(client), scope="descendants")
+        with worker_process(settings, log=log, PRESSROOM_DRAIN_SECONDS="0") as process:
+            with running_job_held(db, job_id):
+                process.send_signal(signal.SIGTERM)
+                _wait_for_line(log, "interrupting workers")
+            process.wait(timeout=120)
+        with db.read() as session:
+            job = session.get(ExportJob, job_id)
+            assert job is not None
+            assert (job.state, job.worker, job.step) == ("queued", None, 0)
+        assert not (settings.exports_dir / job_id).exists()  # nothing half-written is left
+        assert client.get(f"{WORD_BASE}/exports/{job_id}/status").json()["status"] == "incomplete"
+        with worker_process(settings):
+            status = wait_for_status(client, job_id, finished, timeout=300)
+    assert status["status"] == "complete"
+    assert f"job state=queued job={job_id}" in log.read_text()
