@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 from tests.cluster import ADMIN, Cluster, Node, cluster
 
@@ -106,6 +107,46 @@ def snapshot(nodes: list[Node]) -> dict[int, tuple[str, float, float]]:
             except OSError:
                 continue
     return found
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    total = sum(fields[:8])
+    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+
+
+STATUS_ROUTE = f"{BASE}/exports/{{job_id}}/status"
+
+
+def status_buckets(nodes: list[Node]) -> dict[float, float]:
+    """Server-side latency histogram of the status route, summed over the nodes."""
+    buckets: dict[float, float] = {}
+    for node in nodes:
+        with node.client() as http:
+            text = http.get("/metrics").text
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if (
+                    sample.name == "pressroom_http_request_duration_seconds_bucket"
+                    and sample.labels.get("route") == STATUS_ROUTE
+                ):
+                    bound = float(sample.labels["le"])
+                    buckets[bound] = buckets.get(bound, 0.0) + sample.value
+    return buckets
+
+
+def bucket_quantile(before: dict[float, float], after: dict[float, float], share: float) -> str:
+    """The upper bound of the bucket holding the ``share`` quantile of the run."""
+    counts = {bound: after[bound] - before.get(bound, 0.0) for bound in sorted(after)}
+    total = counts.get(float("inf"), 0.0)
+    if not total:
+        return "n/a"
+    for bound, count in counts.items():
+        if count >= share * total:
+            return f"<= {bound * 1000:.0f} ms" if bound != float("inf") else "> 300 s"
+    return "n/a"
 
 
 # -- content -------------------------------------------------------------------------
@@ -377,10 +418,15 @@ def run(
     exports: int,
 ) -> None:
     load_started = time.process_time()
+    busy_before, total_before = machine_busy_seconds()
+    server_before = status_buckets(nodes)
+    at_start = snapshot(nodes)
     figures, elapsed, before = asyncio.run(
         load(nodes, chapters, sections, seconds, pollers, exports)
     )
     load_cpu = time.process_time() - load_started
+    busy_after, total_after = machine_busy_seconds()
+    server_after = status_buckets(nodes)
     after = snapshot(nodes)
     database = Database(running.database_url)
     with database.read() as session:
@@ -395,6 +441,19 @@ def run(
     database.dispose()
     lost = len(figures.started) - (known or 0)
     report(figures, elapsed, seconds, before, after, (unfinished or 0) + lost, load_cpu)
+    print(
+        "status latency inside the servers (pressroom_http_request_duration_seconds): "
+        f"p50 {bucket_quantile(server_before, server_after, 0.5)}, "
+        f"p99 {bucket_quantile(server_before, server_after, 0.99)}"
+    )
+    ours = sum(after[pid][2] - at_start[pid][2] for pid in at_start if pid in after)
+    machine = busy_after - busy_before
+    cores = (total_after - total_before) / elapsed
+    print(
+        f"CPU over the run: machine busy {machine / elapsed:.2f} of {cores:.1f} cores; "
+        f"Pressroom processes {ours / elapsed:.2f}, load generator {load_cpu / elapsed:.2f}, "
+        f"everything else on the machine {(machine - ours - load_cpu) / elapsed:.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

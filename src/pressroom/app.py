@@ -43,7 +43,7 @@ from pressroom.jobs.sweeper import Sweeper
 from pressroom.jobs.webhooks import WebhookDispatcher, WebhookPolicy
 from pressroom.jobs.worker import build_export_queue
 from pressroom.logs import AccessLogMiddleware
-from pressroom.metrics import MetricsListener
+from pressroom.metrics import MetricsListener, cluster_gauges
 
 ROUTERS = (
     system.router,
@@ -101,7 +101,7 @@ def create_app(
     queue = build_export_queue(settings, database, clock)
     listener = None
     if settings.metrics_address:
-        gauges = metrics.cluster_gauges(database, queue)
+        gauges = cluster_gauges(database, queue.pending)
         listener = MetricsListener(settings.metrics_address, gauges)
         companions = [listener, *companions]
     sweep = settings.sweep_seconds if sweep_interval is None else sweep_interval
@@ -159,7 +159,6 @@ def _lifespan(
         for companion in companions:
             companion.start()
         yield
-        app.state.stopping = True
         # Stopped here rather than after the server returns: Uvicorn re-raises the
         # stop signal once it has shut down, so code after it may never run.
         for companion in companions:

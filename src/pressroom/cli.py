@@ -62,6 +62,9 @@ def serve(
         host=settings.host,
         port=settings.port,
         fd=fd,
+        # Longer than a proxy's idle upstream connections (nginx: 60 s), so the proxy
+        # never sends a request on a connection this side has just closed.
+        timeout_keep_alive=75,
         log_level="warning",
         access_log=False,
         log_config=None,

@@ -10,6 +10,7 @@ database at scrape time: it is the one place that knows them for the whole clust
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -26,9 +27,14 @@ from prometheus_client import (
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from pressroom.db import Database
+from pressroom.jobs.models import ACTIVE_STATES, ExportJob
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+log = logging.getLogger("pressroom.metrics")
 
 JOBS_STARTED = Counter(
     "pressroom_jobs_started", "Export jobs a worker began to render", ["exporter"]
@@ -89,20 +95,42 @@ class ClusterGauges(Collector):
         self._queue_pending = queue_pending
 
     def collect(self) -> Iterator[Metric]:
-        counts = self._job_counts()
-        jobs = GaugeMetricFamily(
-            "pressroom_jobs",
-            "Export jobs not yet ended, by state (whole cluster)",
-            labels=["state"],
-        )
-        for state in ("queued", "running"):
-            jobs.add_metric([state], counts.get(state, 0))
-        yield jobs
+        # A database or queue that does not answer leaves its gauge out (/ready says
+        # why); the counters are scraped all the same.
+        try:
+            counts = self._job_counts()
+        except Exception:
+            log.warning("metrics: the database does not answer; pressroom_jobs left out")
+        else:
+            jobs = GaugeMetricFamily(
+                "pressroom_jobs",
+                "Export jobs not yet ended, by state (whole cluster)",
+                labels=["state"],
+            )
+            for state in ("queued", "running"):
+                jobs.add_metric([state], counts.get(state, 0))
+            yield jobs
+        try:
+            pending = self._queue_pending()
+        except Exception:
+            log.warning("metrics: the queue does not answer; pressroom_queue_depth left out")
+            return
         yield GaugeMetricFamily(
-            "pressroom_queue_depth",
-            "Tasks waiting in the job queue (whole cluster)",
-            value=self._queue_pending(),
+            "pressroom_queue_depth", "Tasks waiting in the job queue (whole cluster)", value=pending
         )
+
+
+def cluster_gauges(db: Database, queue_pending: Callable[[], int]) -> ClusterGauges:
+    def job_counts() -> dict[str, int]:
+        with db.read() as session:
+            rows = session.execute(
+                select(ExportJob.state, func.count())
+                .where(ExportJob.state.in_(ACTIVE_STATES))
+                .group_by(ExportJob.state)
+            ).all()
+        return {state: count for state, count in rows}
+
+    return ClusterGauges(job_counts, queue_pending)
 
 
 def multiprocess_dir() -> str | None:

@@ -16,7 +16,7 @@ from pressroom.jobs.worker import build_export_queue
 def test_a_node_whose_database_and_queue_answer_is_ready(anonymous: TestClient) -> None:
     response = anonymous.get("/ready")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "queue": "ok", "node": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "queue": "ok"}
 
 
 def test_a_node_without_its_database_is_not_ready(

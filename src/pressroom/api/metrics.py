@@ -12,34 +12,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pressroom import metrics
 from pressroom.api.deps import SettingsDep, require_admin
 from pressroom.auth.identity import Identity
-from pressroom.db import Database
 from pressroom.errors import NotFound
-from pressroom.jobs.models import ACTIVE_STATES, ExportJob
-from pressroom.jobs.queue import ExportQueue
 
 router = APIRouter(tags=["system"])
 UNMATCHED = "unmatched"
-
-
-def cluster_gauges(db: Database, queue: ExportQueue) -> Collector:
-    def job_counts() -> dict[str, int]:
-        with db.read() as session:
-            rows = session.execute(
-                select(ExportJob.state, func.count())
-                .where(ExportJob.state.in_(ACTIVE_STATES))
-                .group_by(ExportJob.state)
-            ).all()
-        return {state: count for state, count in rows}
-
-    return metrics.ClusterGauges(job_counts, queue.pending)
 
 
 @router.get("/metrics", response_class=Response)
@@ -54,7 +36,7 @@ async def prometheus_metrics(
             f"Metrics are served on PRESSROOM_METRICS_ADDRESS ({settings.metrics_address}), "
             "not on this port."
         )
-    gauges = cluster_gauges(request.app.state.db, request.app.state.queue)
+    gauges = metrics.cluster_gauges(request.app.state.db, request.app.state.queue.pending)
     body = await run_in_threadpool(metrics.scrape, gauges)
     return Response(body, media_type=metrics.CONTENT_TYPE)
 

@@ -1,6 +1,5 @@
 """``/status``: liveness as Confluence answers it, plus our version and node id;
-``/ready``: readiness for load balancers (the database and the queue answer, and the
-node is not stopping)."""
+``/ready``: readiness for load balancers (the database and the queue answer)."""
 
 from __future__ import annotations
 
@@ -33,12 +32,11 @@ def status(db: DbDep, settings: SettingsDep) -> dict[str, Any]:
     responses={503: {"description": "Not ready: the reason is in `message`"}},
 )
 async def ready(request: Request, db: DbDep, settings: SettingsDep) -> JSONResponse:
-    """200 when this node can serve: the database and the job queue answer. 503 with
-    the reason otherwise, and while the node is stopping."""
+    """200 when this node can serve: the database and the job queue answer; 503 with
+    the reason otherwise. (A stopping node closes its port: checks fail to connect.)"""
     checks = {
         "database": await run_in_threadpool(_database_problem, db),
         "queue": await run_in_threadpool(_queue_problem, request.app.state.queue),
-        "node": "stopping" if getattr(request.app.state, "stopping", False) else None,
     }
     problems = {name: problem for name, problem in checks.items() if problem}
     body: dict[str, Any] = {

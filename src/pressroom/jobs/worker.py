@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any
 
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from pressroom.jobs.queue import ExportQueue
 from pressroom.jobs.render import WordRenderer
 from pressroom.jobs.render_pdf import PdfRenderer
 from pressroom.jobs.runner import ExporterRenderers, JobRunner
+from pressroom.metrics import MetricsListener, cluster_gauges
 
 log = logging.getLogger("pressroom.jobs")
 # Set for the workers ``pressroom serve`` starts: they share its metrics listener.
@@ -58,15 +58,15 @@ def run_worker(settings: Settings, workers: int) -> None:
     log.info("worker stopped")
 
 
-def _metrics_listener(settings: Settings, db: Database, queue: ExportQueue) -> Any:
+def _metrics_listener(
+    settings: Settings, db: Database, queue: ExportQueue
+) -> MetricsListener | None:
     """A worker on a machine of its own serves its metrics on PRESSROOM_METRICS_ADDRESS
     (the workers started by ``pressroom serve`` are counted by the serve process)."""
     if not settings.metrics_address or os.environ.get(EMBEDDED_ENV):
         return None
-    from pressroom.api.metrics import cluster_gauges
-    from pressroom.metrics import MetricsListener
-
-    listener = MetricsListener(settings.metrics_address, cluster_gauges(db, queue))
+    gauges = cluster_gauges(db, queue.pending)
+    listener = MetricsListener(settings.metrics_address, gauges)
     listener.start()
     log.info("metrics on port=%s", listener.port)
     return listener
