@@ -108,6 +108,10 @@ class Authenticator:
         return ANONYMOUS
 
     def by_password(self, username: str, password: str, method: str, address: str) -> Identity:
+        with self.cache.one_check_at_a_time(username, password):
+            return self._by_password(username, password, method, address)
+
+    def _by_password(self, username: str, password: str, method: str, address: str) -> Identity:
         with self.db.read() as session:
             # Before the cache: a locked pair must not tell a right password from a wrong one.
             check_throttle(session, username, address, self.now)

@@ -11,7 +11,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 AUDIT_EVERY = timedelta(minutes=10)
@@ -38,6 +39,7 @@ class CredentialCache:
         self._entries: OrderedDict[bytes, tuple[float, str]] = OrderedDict()
         self._audited: OrderedDict[tuple[str, str, str], datetime] = OrderedDict()
         self._lock = threading.Lock()
+        self._checks: dict[bytes, tuple[threading.Lock, int]] = {}
 
     def _digest(self, username: str, password: str) -> bytes:
         message = username.encode() + b"\x00" + password.encode()
@@ -55,6 +57,26 @@ class CredentialCache:
                 del self._entries[digest]
                 return None
             return stamp
+
+    @contextmanager
+    def one_check_at_a_time(self, username: str, password: str) -> Iterator[None]:
+        """Held while a pair's password is checked: requests that arrive with the same pair
+        meanwhile wait for that one check and then find it remembered, instead of each
+        running argon2 of its own."""
+        digest = self._digest(username, password)
+        with self._lock:
+            check, waiting = self._checks.get(digest, (threading.Lock(), 0))
+            self._checks[digest] = (check, waiting + 1)
+        try:
+            with check:
+                yield
+        finally:
+            with self._lock:
+                check, waiting = self._checks[digest]
+                if waiting == 1:
+                    del self._checks[digest]
+                else:
+                    self._checks[digest] = (check, waiting - 1)
 
     def put(self, username: str, password: str, password_hash: str) -> None:
         digest = self._digest(username, password)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import functools
+import os
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+
+# Each argon2 check holds 64 MiB and a core for a moment: a burst of first logins (or of
+# guesses) queues for a core instead of growing the process by 64 MiB per request.
+VERIFICATIONS_AT_ONCE = max(
+    1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
+_verification_slots = threading.BoundedSemaphore(VERIFICATIONS_AT_ONCE)
 
 
 @functools.cache
@@ -19,13 +28,15 @@ def _dummy_hash() -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _verification_slots:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return bool(_hasher.verify(password_hash or _dummy_hash(), password)) and bool(
-            password_hash
-        )
-    except (VerificationError, InvalidHashError):
-        return False
+    with _verification_slots:
+        try:
+            return bool(_hasher.verify(password_hash or _dummy_hash(), password)) and bool(
+                password_hash
+            )
+        except (VerificationError, InvalidHashError):
+            return False
