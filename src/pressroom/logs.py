@@ -55,12 +55,15 @@ def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -
     logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
-class AccessLogMiddleware:
-    """Logs method, path, status and duration. The query string is left out on
-    purpose: it can carry ``os_password``."""
+class RequestObserver:
+    """ASGI middleware that hands each HTTP request's scope, final status and duration
+    to ``finished``; the access log and the request metrics are two of them."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def finished(self, scope: Scope, status: int, seconds: float) -> None:
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,10 +81,18 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            access_log.info(
-                "request method=%s path=%s status=%s ms=%.1f",
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+            self.finished(scope, status, time.perf_counter() - started)
+
+
+class AccessLogMiddleware(RequestObserver):
+    """Logs method, path, status and duration. The query string is left out on
+    purpose: it can carry ``os_password``."""
+
+    def finished(self, scope: Scope, status: int, seconds: float) -> None:
+        access_log.info(
+            "request method=%s path=%s status=%s ms=%.1f",
+            scope["method"],
+            scope["path"],
+            status,
+            seconds * 1000,
+        )

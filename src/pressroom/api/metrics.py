@@ -7,18 +7,18 @@ Scraped by an administrator's credentials (a token), or, when
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from pressroom import metrics
 from pressroom.api.deps import SettingsDep, require_admin
 from pressroom.auth.identity import Identity
 from pressroom.errors import NotFound
+from pressroom.logs import RequestObserver
 
 router = APIRouter(tags=["system"])
 UNMATCHED = "unmatched"
@@ -41,33 +41,15 @@ async def prometheus_metrics(
     return Response(body, media_type=metrics.CONTENT_TYPE)
 
 
-class HttpMetricsMiddleware:
+class HttpMetricsMiddleware(RequestObserver):
     """Counts each request by method, route template (``/rest/api/content/{id}``, never
     the raw path) and status, and observes its latency."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, recording_send)
-        finally:
-            route = _template(scope.get("route"))
-            method = scope["method"]
-            metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            metrics.HTTP_LATENCY.labels(method, route).observe(time.perf_counter() - started)
+    def finished(self, scope: Scope, status: int, seconds: float) -> None:
+        route = _template(scope.get("route"))
+        method = scope["method"]
+        metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(method, route).observe(seconds)
 
 
 def _template(route: BaseRoute | None) -> str:
