@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,14 +130,18 @@ def _image() -> tuple[str, str]:
     return storage, f'<p><img src="{IMAGE_NAME}" width="480" alt="diagram"/></p>'
 
 
-def synthetic_space(pages: int, seed: int = 7) -> list[SyntheticPage]:
-    """``pages`` pages in tree order: a root, chapters, ten sections per chapter."""
+PageParts = Callable[[random.Random, int], list[tuple[str, str]]]
+
+
+def tree_of_pages(pages: int, seed: int, parts_of: PageParts) -> list[SyntheticPage]:
+    """``pages`` pages in tree order: a root, chapters, ten sections per chapter; each
+    page's content from ``parts_of(rng, index)``."""
     rng = random.Random(seed)
     result: list[SyntheticPage] = []
     for index in range(pages):
         depth = 0 if index == 0 else (1 if (index - 1) % 11 == 0 else 2)
         kind = {0: "Manual", 1: "Chapter", 2: "Section"}[depth]
-        parts = page_parts(rng, index)
+        parts = parts_of(rng, index)
         result.append(
             SyntheticPage(
                 title=f"{kind} {index}",
@@ -146,6 +151,11 @@ def synthetic_space(pages: int, seed: int = 7) -> list[SyntheticPage]:
             )
         )
     return result
+
+
+def synthetic_space(pages: int, seed: int = 7) -> list[SyntheticPage]:
+    """``pages`` pages in tree order: a root, chapters, ten sections per chapter."""
+    return tree_of_pages(pages, seed, page_parts)
 
 
 def write_image(path: Path) -> None:
@@ -224,23 +234,13 @@ def varied_image(index: int) -> tuple[str, str]:
     return storage, f'<p><img src="{name}" width="480" alt="figure {index}"/></p>'
 
 
+def _varied_page_parts(rng: random.Random, index: int) -> list[tuple[str, str]]:
+    return [*page_parts(rng, index)[:-2], varied_code(rng, index), varied_image(index)]
+
+
 def varied_space(pages: int, seed: int = 11) -> list[SyntheticPage]:
     """As :func:`synthetic_space`, but each page's code, table and picture differ."""
-    rng = random.Random(seed)
-    result: list[SyntheticPage] = []
-    for index in range(pages):
-        depth = 0 if index == 0 else (1 if (index - 1) % 11 == 0 else 2)
-        kind = {0: "Manual", 1: "Chapter", 2: "Section"}[depth]
-        parts = [*page_parts(rng, index)[:-2], varied_code(rng, index), varied_image(index)]
-        result.append(
-            SyntheticPage(
-                title=f"{kind} {index}",
-                storage="".join(s for s, _ in parts),
-                html="".join(h for _, h in parts),
-                depth=depth,
-            )
-        )
-    return result
+    return tree_of_pages(pages, seed, _varied_page_parts)
 
 
 def write_varied_image(path: Path, index: int) -> None:
@@ -561,21 +561,7 @@ def documentation_page_parts(rng: random.Random, index: int) -> list[tuple[str, 
 def documentation_space(pages: int, seed: int = 23) -> list[SyntheticPage]:
     """``pages`` pages of documentation whose content and shape vary page by page,
     in the tree of :func:`synthetic_space`."""
-    rng = random.Random(seed)
-    result: list[SyntheticPage] = []
-    for index in range(pages):
-        depth = 0 if index == 0 else (1 if (index - 1) % 11 == 0 else 2)
-        kind = {0: "Manual", 1: "Chapter", 2: "Section"}[depth]
-        parts = documentation_page_parts(rng, index)
-        result.append(
-            SyntheticPage(
-                title=f"{kind} {index}",
-                storage="".join(s for s, _ in parts),
-                html="".join(h for _, h in parts),
-                depth=depth,
-            )
-        )
-    return result
+    return tree_of_pages(pages, seed, documentation_page_parts)
 
 
 def write_page_images(pages: list[SyntheticPage], folder: Path, page_index: int) -> None:
