@@ -10,8 +10,10 @@ database at scrape time: it is the one place that knows them for the whole clust
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import struct
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +28,7 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
@@ -147,11 +150,34 @@ def scrape_registry(gauges: Collector) -> CollectorRegistry:
     registry = CollectorRegistry()
     folder = multiprocess_dir()
     if folder:
-        prometheus_multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
+        _ReadableFilesCollector(registry, path=folder)  # type: ignore[no-untyped-call]
     else:
         registry.register(_DefaultRegistry())
     registry.register(gauges)
     return registry
+
+
+class _ReadableFilesCollector(prometheus_multiprocess.MultiProcessCollector):
+    """Adds up the files of every process that can be read. A process that is starting
+    has created its file but not yet sized it (prometheus/client_python#1199), and one
+    killed in that moment leaves it so for good: such a file costs its own values, never
+    the whole scrape."""
+
+    def collect(self) -> Iterator[Metric]:
+        files = [name for name in glob.glob(os.path.join(self._path, "*.db")) if _readable(name)]
+        return self.merge(files, accumulate=True)  # type: ignore[no-any-return,no-untyped-call]
+
+
+def _readable(name: str) -> bool:
+    try:
+        for _ in MmapedDict.read_all_values_from_file(name):  # type: ignore[no-untyped-call]
+            pass
+    except FileNotFoundError:
+        return False
+    except (struct.error, RuntimeError, UnicodeDecodeError, ValueError) as error:
+        log.warning("metrics file %s left out of the scrape: %s", os.path.basename(name), error)
+        return False
+    return True
 
 
 class _DefaultRegistry(Collector):

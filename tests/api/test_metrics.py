@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from pressroom import metrics
 from pressroom.app import create_app
 from pressroom.config import Settings
 from pressroom.db import Database
@@ -108,3 +115,20 @@ def test_a_metrics_address_serves_metrics_without_login_and_only_there(
     assert {"pressroom_jobs", "pressroom_queue_depth", "pressroom_http_requests"} <= names
     assert on_main_port.status_code == 404
     assert "PRESSROOM_METRICS_ADDRESS" in on_main_port.json()["message"]
+
+
+def test_a_process_file_not_yet_sized_or_damaged_costs_only_its_own_values(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that is starting has created its file but not sized it yet; one killed
+    then leaves it so. The scrape still answers, with every other process's values."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    counting = "from pressroom import metrics; metrics.JOBS_STARTED.labels('word').inc()"
+    environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    subprocess.run([sys.executable, "-c", counting], env=environment, check=True, timeout=120)
+    (folder / "counter_4242424.db").write_bytes(b"")
+    (folder / "histogram_4242425.db").write_bytes(b"\xff" * 64)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    text = metrics.scrape(metrics.cluster_gauges(db, lambda: 0)).decode()
+    assert value(scrape(text), "pressroom_jobs_started_total", exporter="word") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from huey import Huey
 from pressroom.app import create_app
 from pressroom.config import Settings
 from pressroom.db import Database
+from pressroom.jobs.models import ExportJob
 from pressroom.jobs.progress import Checkpoint
 from tests.conftest import ADMIN
 
@@ -144,3 +146,21 @@ def wait_for_status(
 
 def finished(body: dict) -> bool:
     return body["status"] != "incomplete"
+
+
+@contextmanager
+def running_job_held(db: Database, job_id: str, timeout: float = 90) -> Iterator[ExportJob]:
+    """Yields once the job runs, holding its row: until the block ends its worker can record
+    neither progress nor completion, so the job is known to be mid-way."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with db.write() as session:
+            job = session.get(ExportJob, job_id, with_for_update=True)
+            assert job is not None
+            if job.state == "running" and job.step >= 1:
+                yield job
+                return
+            assert job.state == "queued", f"job {job_id} is {job.state}, not running"
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} did not start within {timeout} s")
+        time.sleep(0.005)

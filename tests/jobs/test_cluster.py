@@ -13,7 +13,6 @@ import re
 import signal
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import httpx
@@ -25,7 +24,7 @@ from pressroom.clock import utcnow
 from pressroom.db import Database
 from pressroom.jobs.models import ExportJob
 from tests.cluster import Cluster, Node, cluster, postgres_reachable, wait_until
-from tests.jobs.conftest import DEFAULT_TEMPLATE, WORD_BASE
+from tests.jobs.conftest import DEFAULT_TEMPLATE, WORD_BASE, running_job_held
 
 STALE_SECONDS = 15
 SWEEP_SECONDS = 1
@@ -103,22 +102,6 @@ def _wait_finished(node: Node, job: str, timeout: float) -> dict:
         return wait_until(status, timeout, f"job {job} to end")  # type: ignore[return-value]
 
 
-@contextmanager
-def running_job_held(db: Database, job_id: str, timeout: float = 120) -> Iterator[ExportJob]:
-    deadline = time.monotonic() + timeout
-    while True:
-        with db.write() as session:
-            job = session.get(ExportJob, job_id, with_for_update=True)
-            assert job is not None
-            if job.state == "running" and job.step >= 1:
-                yield job
-                return
-            assert job.state == "queued", f"job {job_id} is {job.state}, not running"
-        if time.monotonic() > deadline:
-            raise AssertionError(f"job {job_id} did not start within {timeout} s")
-        time.sleep(0.01)
-
-
 def _worker_pid(job: ExportJob) -> int:
     assert job.worker
     return int(job.worker.rsplit(":", 1)[1])
@@ -142,7 +125,7 @@ def test_a_worker_killed_mid_export_leaves_an_error_within_the_stale_window(
 ) -> None:
     _, a, b = nodes
     job = _start_export(b, manual)
-    with running_job_held(cluster_db, job) as held:
+    with running_job_held(cluster_db, job, timeout=120) as held:
         os.kill(_worker_pid(held), signal.SIGKILL)
         killed_at = time.monotonic()
     status = _wait_finished(a, job, timeout=STALE_SECONDS + 120)
@@ -195,7 +178,7 @@ def test_a_node_stopped_mid_export_hands_its_job_back_and_the_other_node_finishe
 ) -> None:
     _, a, b = nodes
     job = _start_export(a, manual)
-    with running_job_held(cluster_db, job) as held:
+    with running_job_held(cluster_db, job, timeout=120) as held:
         stopping = a if a.owns(_worker_pid(held)) else b
         other = b if stopping is a else a
         stopping.process.send_signal(signal.SIGTERM)

@@ -21,7 +21,14 @@ from pressroom.db import Database
 from pressroom.jobs.models import ExportJob
 from pressroom.jobs.sweeper import sweep_once
 from tests.conftest import ADMIN, create_page, create_space
-from tests.jobs.conftest import DEFAULT_TEMPLATE, WORD_BASE, FakeClock, finished, wait_for_status
+from tests.jobs.conftest import (
+    DEFAULT_TEMPLATE,
+    WORD_BASE,
+    FakeClock,
+    finished,
+    running_job_held,
+    wait_for_status,
+)
 
 PAGE_BODY = (
     "<h2>Part</h2><p>"
@@ -88,24 +95,6 @@ def test_jobs_queued_before_a_restart_run_after_it(settings: Settings, db: Datab
         client.auth = ADMIN
         states = [wait_for_status(client, job, finished, timeout=90)["status"] for job in jobs]
     assert states == ["complete"] * 3
-
-
-@contextmanager
-def running_job_held(db: Database, job_id: str, timeout: float = 90) -> Iterator[ExportJob]:
-    """Yields once the job runs, holding its row: until the block ends its worker can record
-    neither progress nor completion, so the job is known to be mid-way."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with db.write() as session:
-            job = session.get(ExportJob, job_id, with_for_update=True)
-            assert job is not None
-            if job.state == "running" and job.step >= 1:
-                yield job
-                return
-            assert job.state == "queued", f"job {job_id} is {job.state}, not running"
-        if time.monotonic() > deadline:
-            raise AssertionError(f"job {job_id} did not start within {timeout} s")
-        time.sleep(0.005)
 
 
 def test_a_worker_killed_mid_job_leaves_an_error_not_incomplete(
