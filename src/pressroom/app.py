@@ -28,6 +28,7 @@ from pressroom.api import (
     templates,
     users,
     versions,
+    web,
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
@@ -65,6 +66,7 @@ ROUTERS = (
     admin.router,
     space_permissions.router,
     versions.router,
+    web.router,
 )
 
 

@@ -9,6 +9,7 @@ requests that destroy what they touch (delete, purge, replace) get a target of t
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import re
@@ -431,6 +432,43 @@ def _version_recipes() -> dict[tuple[str, str], Recipe]:
     }
 
 
+def _page_recipes() -> dict[tuple[str, str], Recipe]:
+    """The browser pages: the same checks as the REST API, answered as HTML."""
+    page = "pageId={}"
+
+    def get(path: str) -> Recipe:
+        return lambda w, c, http: http.get(path.format(w.page))
+
+    def revoke(w: World, c: Caller, http: TestClient) -> httpx.Response:
+        made = http.post("/rest/pat/latest/tokens", json={"name": "matrix page"})
+        token = made.json()["id"] if made.status_code == 201 else 1
+        return http.post(f"/profile/tokens/{token}/revoke")
+
+    return {
+        ("GET", "/"): get("/"),
+        ("GET", "/spaces"): get("/spaces"),
+        ("GET", "/display/{}"): get(f"/display/{KEY}"),
+        ("GET", "/pages/children.action"): get(f"/pages/children.action?{page}"),
+        ("GET", "/pages/viewpage.action"): get(f"/pages/viewpage.action?{page}"),
+        ("GET", "/pages/viewinfo.action"): get(f"/pages/viewinfo.action?{page}"),
+        ("GET", "/pages/export.action"): get(f"/pages/export.action?{page}"),
+        ("POST", "/pages/export.action"): lambda w, c, http: http.post(
+            "/pages/export.action", data={"pageId": w.page, "exporter": "word"}
+        ),
+        ("GET", "/exports/{}/{}"): lambda w, c, http: http.get(f"/exports/word/{w.job}"),
+        ("POST", "/exports/{}/{}/cancel"): lambda w, c, http: http.post(
+            f"/exports/word/{w.job}/cancel"
+        ),
+        ("GET", "/spaces/{}/templates"): get(f"/spaces/{KEY}/templates"),
+        ("GET", "/profile/tokens"): get("/profile/tokens"),
+        ("POST", "/profile/tokens"): lambda w, c, http: http.post(
+            "/profile/tokens", data={"name": "matrix page"}
+        ),
+        ("POST", "/profile/tokens/{}/revoke"): revoke,
+        ("GET", "/static/{}"): get("/static/pressroom.css"),
+    }
+
+
 def _remove_member(w: World, c: Caller, http: TestClient) -> httpx.Response:
     group = w.new_group(member="no-grant")
     return http.delete(f"{ADMIN_API}/groups/{group}/members/no-grant")
@@ -588,6 +626,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
 }
 RECIPES |= _pdf_recipes()
 RECIPES |= _version_recipes()
+RECIPES |= _page_recipes()
 RECIPES = {(method, normalized(path)): recipe for (method, path), recipe in RECIPES.items()}
 
 
@@ -601,8 +640,11 @@ def verdict(response: httpx.Response, status: int | None, grant: str | None) -> 
         return None if got < 400 else f"refused with {got}: {response.text[:200]}"
     if got != status:
         return f"{got} instead of {status}: {response.text[:200]}"
-    if grant is not None and f"'{grant}' permission" not in response.json()["message"]:
-        return f"403 without naming '{grant}': {response.json()['message']}"
+    if grant is not None:
+        is_page = response.headers.get("content-type", "").startswith("text/html")
+        message = html.unescape(response.text) if is_page else response.json()["message"]
+        if f"'{grant}' permission" not in message:
+            return f"403 without naming '{grant}': {message[:300]}"
     return None
 
 
