@@ -31,8 +31,8 @@ from pressroom.web import templates
 router = APIRouter(tags=["login"], include_in_schema=False)
 
 FieldText = Annotated[str, Form(max_length=1024)]
-# Where a login without a (safe) destination lands; the login page then says who is logged in.
-HOME = "/login"
+# Where a login without a (safe) destination lands: the dashboard.
+HOME = "/"
 
 
 @dataclass(frozen=True, slots=True)

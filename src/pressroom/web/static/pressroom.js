@@ -102,7 +102,25 @@ function followJob() {
   poll();
 }
 
+function pageTree() {
+  const reveal = (root) => {
+    for (const button of root.querySelectorAll("button[data-tree-toggle]")) button.hidden = false;
+  };
+  reveal(document);
+  document.body.addEventListener("htmx:afterSwap", (event) => reveal(event.target));
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-tree-toggle]");
+    if (!button) return;
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    button.textContent = open ? "\u25BE" : "\u25B8";
+    const branch = button.parentElement.querySelector(":scope > ul");
+    if (branch) branch.hidden = !open;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  pageTree();
   copyButtons();
   exportFormat();
   followJob();
