@@ -32,7 +32,7 @@ def test_the_rest_url_of_template_information_downloads_the_page(page, server: S
     assert f"pageId={page_id}" in page.locator("#word-url").input_value()
 
     page.goto("/display/GUIDE")
-    page.get_by_role("link", name="Space tools › Exporter templates").click()
+    page.get_by_role("link", name=re.compile("Exporter templates")).click()
     word = page.get_by_role("region", name="Scroll Word Exporter")
     card = word.locator("li.card").filter(has_text="Built-in").first
     card.get_by_text("Template Information").click()
@@ -122,12 +122,12 @@ def test_a_visitor_exports_from_a_public_space(page, server: Server) -> None:  #
 HOSTILE = (
     "<p>Visible words<script>window.__pwned = 'script'</script></p>"
     '<p><img src="x" onerror="window.__pwned = \'onerror\'"/></p>'
-    '<p><a href="javascript:window.__pwned=\'link\'">harmless looking link</a></p>'
-    '<p onmouseover="window.__pwned=\'hover\'">hover me</p>'
+    "<p><a href=\"javascript:window.__pwned='link'\">harmless looking link</a></p>"
+    "<p onmouseover=\"window.__pwned='hover'\">hover me</p>"
     '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=\'svg\'">'
     "<script>window.__pwned='svg script'</script></svg>"
     '<p style="background-image: url(/static/pressroom.css?leak)">styled</p>'
-    "<ac:structured-macro ac:name=\"html\"><ac:plain-text-body><![CDATA[<img src=x "
+    '<ac:structured-macro ac:name="html"><ac:plain-text-body><![CDATA[<img src=x '
     "onerror=\"window.__pwned='html macro'\">]]></ac:plain-text-body></ac:structured-macro>"
 )
 
