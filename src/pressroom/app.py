@@ -29,6 +29,7 @@ from pressroom.api import (
     users,
     versions,
     web,
+    web_edit,
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
@@ -67,6 +68,7 @@ ROUTERS = (
     space_permissions.router,
     versions.router,
     web.router,
+    web_edit.router,
 )
 
 

@@ -93,3 +93,22 @@ def test_page_information_shows_the_export_sync_urls_of_the_page(client: TestCli
     assert len(urls) == 2
     assert all(f"pageId={page['id']}" in url.replace("&amp;", "&") for url in urls)
     assert "scroll-office" in urls[0] and "scroll-pdf" in urls[1]
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_users_text(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    create_space(client, "DOC")
+    page = create_page(client, "Guide", body="<p>one</p>")
+    session = browser(app)
+    form = session.get(f"/pages/editpage.action?pageId={page['id']}")
+    token = csrf_token_of(form.text)
+    mine = {"pageId": page["id"], "version": 1, "title": "Guide", "atl_token": token}
+    first = session.post("/pages/editpage.action", data={**mine, "body": "<p>theirs</p>"})
+    assert first.status_code == 303
+    stale = session.post("/pages/editpage.action", data={**mine, "body": "<p>mine &amp; only</p>"})
+    assert stale.status_code == 409
+    assert "Someone else saved version 2" in stale.text
+    assert "&lt;p&gt;mine &amp;amp; only&lt;/p&gt;</textarea>" in stale.text
+    assert 'name="version" value="2"' in stale.text
+    broken = session.post("/pages/editpage.action", data={**mine, "version": 2, "body": "<p>x"})
+    assert broken.status_code == 400
+    assert "not well-formed" in broken.text and "&lt;p&gt;x</textarea>" in broken.text

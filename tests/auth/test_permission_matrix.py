@@ -455,6 +455,25 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
         ("POST", "/pages/export.action"): lambda w, c, http: http.post(
             "/pages/export.action", data={"pageId": w.page, "exporter": "word"}
         ),
+        ("GET", "/pages/createpage.action"): get(f"/pages/createpage.action?spaceKey={KEY}"),
+        ("POST", "/pages/createpage.action"): lambda w, c, http: http.post(
+            "/pages/createpage.action",
+            data={"spaceKey": KEY, "title": w.unique("Form page "), "body": "<p>new</p>"},
+        ),
+        ("GET", "/pages/editpage.action"): get(f"/pages/editpage.action?{page}"),
+        ("POST", "/pages/editpage.action"): lambda w, c, http: http.post(
+            "/pages/editpage.action",
+            data={"pageId": w.new_page(), "version": 1, "title": w.unique("Edited "), "body": ""},
+        ),
+        ("POST", "/pages/preview.action"): lambda w, c, http: http.post(
+            "/pages/preview.action", data={"spaceKey": KEY, "body": "<p>draft</p>"}
+        ),
+        ("POST", "/pages/addlabel.action"): lambda w, c, http: http.post(
+            "/pages/addlabel.action", data={"pageId": w.page, "name": "formlabel"}
+        ),
+        ("POST", "/pages/removelabel.action"): lambda w, c, http: http.post(
+            "/pages/removelabel.action", data={"pageId": w.page, "name": w.new_label()}
+        ),
         ("GET", "/exports/{}/{}"): lambda w, c, http: http.get(f"/exports/word/{w.job}"),
         ("POST", "/exports/{}/{}/cancel"): lambda w, c, http: http.post(
             f"/exports/word/{w.job}/cancel"

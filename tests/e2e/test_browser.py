@@ -152,3 +152,44 @@ def test_a_hostile_page_runs_no_script(page, server: Server) -> None:  # type: i
     ).headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
     assert re.search(r"frame-ancestors 'none'", policy)
+
+
+def test_a_page_is_written_with_a_live_preview_and_a_stale_save_keeps_the_text(  # type: ignore[no-untyped-def]
+    page, server: Server
+) -> None:
+    server.space("EDIT")
+    log_in(page)
+    page.goto("/display/EDIT")
+    page.get_by_role("link", name="Create a page").click()
+    page.get_by_label("Title").fill("Release checklist")
+    page.get_by_label("Content (Confluence storage format)").fill(
+        '<ac:structured-macro ac:name="note"><ac:rich-text-body><p>Freeze on Monday.</p>'
+        "</ac:rich-text-body></ac:structured-macro>"
+    )
+    page.locator("#preview aside.box-note").wait_for()
+    assert "Freeze on Monday." in page.locator("#preview").inner_text()
+    page.get_by_role("button", name="Create").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Release checklist"
+    page_id = re.search(r"pageId=(\d+)", page.url).group(1)  # type: ignore[union-attr]
+
+    page.get_by_role("link", name="Edit", exact=True).click()
+    body = page.get_by_label("Content (Confluence storage format)")
+    body.fill("<p>My careful rewrite.</p>")
+    meanwhile = {
+        "version": {"number": 2},
+        "title": "Release checklist",
+        "type": "page",
+        "body": {"storage": {"value": "<p>Their change.</p>", "representation": "storage"}},
+    }
+    assert server.api.put(f"/rest/api/content/{page_id}", json=meanwhile).status_code == 200
+    page.get_by_role("button", name="Save").click()
+    assert "Someone else saved version 2" in page.locator("#problem").inner_text()
+    assert body.input_value() == "<p>My careful rewrite.</p>"
+    page.get_by_role("button", name="Save").click()
+    assert "My careful rewrite." in page.locator("article.content").inner_text()
+    stored = server.api.get(f"/rest/api/content/{page_id}?expand=version").json()
+    assert stored["version"]["number"] == 3
+
+    page.get_by_label("New label").fill("release")
+    page.get_by_role("button", name="Add label").click()
+    assert page.locator("ul.labels").inner_text().startswith("release")

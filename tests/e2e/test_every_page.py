@@ -54,6 +54,7 @@ def pages(server: Server) -> dict[str, str]:
         "page": f"/pages/viewpage.action?pageId={root}",
         "info": f"/pages/viewinfo.action?pageId={root}",
         "export": f"/pages/export.action?pageId={root}",
+        "edit": f"/pages/editpage.action?pageId={root}",
         "templates": "/spaces/TOUR/templates",
         "job": f"/exports/word/{_finished_export(server, root)}",
         "tokens": "/profile/tokens",

@@ -3,7 +3,8 @@ user's recent exports. Permission checks are those of the REST API (view to read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -16,8 +17,9 @@ from pressroom.clock import Clock
 from pressroom.content.documents import ancestors_of, children_of, get_content
 from pressroom.content.models import Content, Space
 from pressroom.content.spaces import find_space
+from pressroom.content.storage_check import check_storage
 from pressroom.errors import NotFound
-from pressroom.export.assemble import ExportOptions, PageSource, assemble
+from pressroom.export.assemble import ContentType, ExportOptions, PageSource, assemble
 from pressroom.export.html import HtmlOptions, write_html
 from pressroom.jobs.collect import DatabasePages
 from pressroom.jobs.lifecycle import RETENTION, wire_status
@@ -170,3 +172,52 @@ def recent_exports(
         )
         for row in rows
     ]
+
+
+class _DraftLookup:
+    """The pages the caller may view, with one page's storage replaced by a draft."""
+
+    def __init__(self, pages: DatabasePages, draft: PageSource) -> None:
+        self._pages = pages
+        self._draft = draft
+
+    def page(self, page_id: str) -> PageSource | None:
+        return self._draft if page_id == self._draft.id else self._pages.page(page_id)
+
+    def page_titled(
+        self, space_key: str, title: str, content_type: ContentType = "page"
+    ) -> PageSource | None:
+        return self._pages.page_titled(space_key, title, content_type)
+
+    def children(self, page_id: str) -> Sequence[PageSource]:
+        return self._pages.children(page_id)
+
+
+def preview(
+    session: Session,
+    identity: Identity,
+    storage: str,
+    space_key: str,
+    page_id: int | None,
+    attachments_dir: Path,
+) -> str:
+    """A draft's storage rendered as the page view would show it once saved: its links,
+    includes and pictures resolved against the page (if it exists) and its space."""
+    check_storage(storage)
+    space = find_space(session, identity, space_key)
+    lookup = DatabasePages(session, identity, attachments_dir, "", reading=True)
+    saved = lookup.page(str(page_id)) if page_id is not None else None
+    draft = (
+        replace(saved, storage=storage) if saved else PageSource("draft", "", space.key, storage)
+    )
+    pages = _DraftLookup(lookup, draft)
+
+    def attachment_url(name: str, page_title: str | None, key: str | None) -> str | None:
+        owner = draft if page_title is None else pages.page_titled(key or space.key, page_title)
+        if owner is None or name not in owner.attachments:
+            return None
+        return f"/download/attachments/{owner.id}/{quote(name)}"
+
+    document = assemble(pages, ExportOptions(root_page_id=draft.id, scope="current"))
+    options = HtmlOptions(attachment_url=attachment_url, page_titles=False)
+    return write_html(document, options).html
