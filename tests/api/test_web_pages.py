@@ -112,3 +112,33 @@ def test_a_stale_edit_is_refused_and_keeps_the_users_text(app, client: TestClien
     broken = session.post("/pages/editpage.action", data={**mine, "version": 2, "body": "<p>x"})
     assert broken.status_code == 400
     assert "not well-formed" in broken.text and "&lt;p&gt;x</textarea>" in broken.text
+
+
+def test_space_templates_are_uploaded_with_their_validation_messages(
+    app, client: TestClient
+) -> None:  # type: ignore[no-untyped-def]
+    from pressroom.export.docx.default_template import default_template_bytes
+
+    create_space(client, "DOC")
+    session = browser(app)
+    token = csrf_token_of(session.get("/spaces/DOC/templates").text)
+    broken = session.post(
+        "/spaces/DOC/templates",
+        data={"atl_token": token, "exporter": "word"},
+        files={"file": ("notes.docx", b"not a zip", "application/octet-stream")},
+    )
+    assert broken.status_code == 400
+    assert "cannot be used as a Word template" in broken.text or "damaged" in broken.text
+    saved = session.post(
+        "/spaces/DOC/templates",
+        data={"atl_token": token, "exporter": "word", "name": "Handbook"},
+        files={"file": ("handbook.docx", default_template_bytes(), "application/octet-stream")},
+    )
+    assert saved.status_code == 201
+    assert "Template “Handbook” uploaded." in saved.text
+    listed = client.get("/plugins/servlet/scroll-office/api/templates?spaceKey=DOC").json()
+    template = next(t for t in listed if t["name"] == "Handbook")
+    deleted = session.post(
+        f"/spaces/DOC/templates/word/{template['id']}/delete", data={"atl_token": token}
+    )
+    assert deleted.status_code == 200 and "The template was deleted." in deleted.text

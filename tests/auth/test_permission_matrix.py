@@ -479,6 +479,16 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
             f"/exports/word/{w.job}/cancel"
         ),
         ("GET", "/spaces/{}/templates"): get(f"/spaces/{KEY}/templates"),
+        ("POST", "/spaces/{}/templates"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/templates", files={"file": template_file(TEMPLATES)}
+        ),
+        ("POST", "/spaces/{}/templates/{}/{}/replace"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/templates/word/{w.template}/replace",
+            files={"file": template_file(TEMPLATES)},
+        ),
+        ("POST", "/spaces/{}/templates/{}/{}/delete"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/templates/word/{w.new_template()}/delete"
+        ),
         ("GET", "/profile/tokens"): get("/profile/tokens"),
         ("POST", "/profile/tokens"): lambda w, c, http: http.post(
             "/profile/tokens", data={"name": "matrix page"}

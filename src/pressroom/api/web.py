@@ -10,10 +10,11 @@ links and bookmarks people bring with them keep working.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
@@ -25,7 +26,10 @@ from pressroom.api.exporter import (
     submit_export,
     with_anonymous_session,
 )
-from pressroom.api.templates import export_sync_url
+from pressroom.api.limits import BROWSER_UPLOAD
+from pressroom.api.templates import PDF_PREFIX as PDF_TEMPLATES
+from pressroom.api.templates import PREFIX as WORD_TEMPLATES
+from pressroom.api.templates import export_sync_url, read_upload
 from pressroom.api.web_support import (
     HtmlPageRoute,
     Viewer,
@@ -35,7 +39,7 @@ from pressroom.api.web_support import (
     with_cookies,
 )
 from pressroom.auth.audit import record_event
-from pressroom.auth.identity import Identity
+from pressroom.auth.identity import Identity, space_grants_of
 from pressroom.auth.models import User
 from pressroom.auth.space_access import require_grant
 from pressroom.auth.tokens import create_token, list_tokens, revoke_token
@@ -44,9 +48,23 @@ from pressroom.content.documents import get_content
 from pressroom.content.page_info import page_info
 from pressroom.content.reading import child_nodes, read_page, recent_exports, space_home
 from pressroom.content.spaces import find_space, list_spaces
-from pressroom.content.templates import PDF, WORD, TemplateInfo, TemplateStore
+from pressroom.content.templates import (
+    PDF,
+    WORD,
+    SavedTemplate,
+    TemplateInfo,
+    TemplateStore,
+    TemplateUpload,
+)
 from pressroom.db import Database
-from pressroom.errors import InvalidInput, NotAuthenticated, NotFound
+from pressroom.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TooLarge,
+    UnsupportedMediaType,
+)
 from pressroom.ids import MAX_CONTENT_ID
 from pressroom.jobs.lifecycle import ExportRequest, cancel_job, find_job, status_payload
 from pressroom.web import STATIC_FILES
@@ -330,12 +348,28 @@ def space_templates(
     base: OriginDep,
 ) -> Response:
     """Space tools, Exporter templates: each with its Template Information."""
+    return _templates_page(request, space_key, db, identity, settings, base)
+
+
+def _templates_page(
+    request: Request,
+    space_key: str,
+    db: Database,
+    identity: Identity,
+    settings: Settings,
+    base: str,
+    status_code: int = 200,
+    notice: str | None = None,
+    problem: str | None = None,
+    warnings: list[str] | None = None,
+) -> Response:
     holder = Response()
     viewer = _viewer(request, identity, holder)
     _require_login(identity, "see the exporter templates")
     with db.read() as session:
         space = find_space(session, identity, space_key)
         key, name = space.key, space.name
+        may_manage = "admin" in space_grants_of(session, identity, space.id)
     templates = _templates_for(db, settings, identity, key)
     rest_urls = {
         (exporter, t.id): export_sync_url(base, t.id, exporter)
@@ -346,13 +380,123 @@ def space_templates(
         request,
         "templates.html",
         viewer,
+        status_code,
         space_key=key,
         space_name=name,
         templates=templates,
         rest_urls=rest_urls,
         labels={WORD: "Scroll Word Exporter", PDF: "Scroll PDF Exporter"},
+        downloads={WORD: WORD_TEMPLATES, PDF: PDF_TEMPLATES},
+        accepts={WORD: ".docx,.dotx", PDF: ".zip"},
+        may_manage=may_manage,
+        notice=notice,
+        problem=problem,
+        warnings=warnings or [],
     )
     return with_cookies(page, holder)
+
+
+UploadForm = Annotated[UploadFile, File()]
+TemplateExporter = Annotated[Literal["word", "pdf"], Form()]
+UPLOAD = {BROWSER_UPLOAD: True}
+
+
+@router.post("/spaces/{space_key}/templates", openapi_extra=UPLOAD)
+def upload_space_template(
+    request: Request,
+    space_key: str,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+    base: OriginDep,
+    file: UploadForm,
+    exporter: TemplateExporter = "word",
+    name: Annotated[str, Form(max_length=255)] = "",
+    description: Annotated[str, Form(max_length=10_000)] = "",
+    atl_token: FormText = "",
+) -> Response:
+    check_csrf(request, db, identity, atl_token)
+    store = TemplateStore(db, settings, exporter=exporter)
+    upload = TemplateUpload(
+        data=read_upload(file.file, store.limits.max_bytes),
+        file_name=file.filename or "",
+        name=name or None,
+        description=description or None,
+        space_key=space_key,
+    )
+    return _template_change(request, space_key, db, identity, settings, base, 201, "uploaded",
+                            lambda: store.upload(identity, upload))  # fmt: skip
+
+
+@router.post("/spaces/{space_key}/templates/{exporter}/{template_id}/replace", openapi_extra=UPLOAD)
+def replace_space_template(
+    request: Request,
+    space_key: str,
+    exporter: str,
+    template_id: str,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+    base: OriginDep,
+    file: UploadForm,
+    atl_token: FormText = "",
+) -> Response:
+    check_csrf(request, db, identity, atl_token)
+    store = TemplateStore(db, settings, exporter=_api(exporter).exporter)
+    upload = TemplateUpload(
+        data=read_upload(file.file, store.limits.max_bytes), file_name=file.filename or ""
+    )
+    return _template_change(request, space_key, db, identity, settings, base, 200, "replaced",
+                            lambda: store.replace(identity, template_id, upload))  # fmt: skip
+
+
+@router.post("/spaces/{space_key}/templates/{exporter}/{template_id}/delete")
+def delete_space_template(
+    request: Request,
+    space_key: str,
+    exporter: str,
+    template_id: str,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+    base: OriginDep,
+    atl_token: FormText = "",
+) -> Response:
+    check_csrf(request, db, identity, atl_token)
+    store = TemplateStore(db, settings, exporter=_api(exporter).exporter)
+    try:
+        store.delete(identity, template_id)
+    except InvalidInput as exc:
+        return _templates_page(
+            request, space_key, db, identity, settings, base, 400, problem=exc.message
+        )
+    return _templates_page(
+        request, space_key, db, identity, settings, base, notice="The template was deleted."
+    )
+
+
+def _template_change(
+    request: Request,
+    space_key: str,
+    db: Database,
+    identity: Identity,
+    settings: Settings,
+    base: str,
+    status_code: int,
+    done: str,
+    change: Callable[[], SavedTemplate],
+) -> Response:
+    """The templates page after an upload or replacement: the template's validation
+    messages when it was refused, its placeholder warnings when it was saved."""
+    try:
+        saved = change()
+    except (InvalidInput, TooLarge, UnsupportedMediaType, Conflict) as exc:
+        code = {TooLarge: 413, Conflict: 409}.get(type(exc), 400)
+        return _templates_page(request, space_key, db, identity, settings, base, code,
+                               problem=exc.message)  # fmt: skip
+    notice = f"Template “{saved.info.name}” {done}."
+    return _templates_page(request, space_key, db, identity, settings, base, status_code,
+                           notice=notice, warnings=saved.warnings)  # fmt: skip
 
 
 # -- personal access tokens ----------------------------------------------------------
