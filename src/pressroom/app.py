@@ -29,7 +29,9 @@ from pressroom.api import (
     users,
     versions,
     web,
+    web_admin,
     web_edit,
+    web_manage,
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
@@ -69,6 +71,8 @@ ROUTERS = (
     versions.router,
     web.router,
     web_edit.router,
+    web_manage.router,
+    web_admin.router,
 )
 
 

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -209,6 +210,11 @@ class World:
 
     def new_page(self) -> str:
         return str(create_page(self.admin, self.unique("Page "), space=KEY)["id"])
+
+    def trashed_page(self) -> str:
+        page = self.new_page()
+        self.must(self.admin.delete(f"/rest/api/content/{page}"), 204)
+        return page
 
     def attach(self, page: str, name: str) -> str:
         upload = self.admin.post(
@@ -432,6 +438,24 @@ def _version_recipes() -> dict[tuple[str, str], Recipe]:
     }
 
 
+def _same_grants(w: World, c: Caller, http: TestClient) -> httpx.Response:
+    """The form of the space's grants as they are (saving changes nothing)."""
+    form: list[tuple[str, str]] = []
+    for name, held in w.grants["users"].items():  # type: ignore[union-attr]
+        form += [(f"user:{name}", grant) for grant in held]
+    return http.post(
+        f"/spaces/{KEY}/permissions",
+        content=urlencode(form),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+def _same_password(w: World, c: Caller, http: TestClient) -> httpx.Response:
+    password = ADMIN[1] if c.kind == "admin" else c.password
+    form = {"current": password, "new": password, "repeated": password}
+    return http.post("/profile/password", data=form)
+
+
 def _page_recipes() -> dict[tuple[str, str], Recipe]:
     """The browser pages: the same checks as the REST API, answered as HTML."""
     page = "pageId={}"
@@ -474,6 +498,27 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
         ("POST", "/pages/removelabel.action"): lambda w, c, http: http.post(
             "/pages/removelabel.action", data={"pageId": w.page, "name": w.new_label()}
         ),
+        ("GET", "/pages/viewpreviousversions.action"): get(
+            f"/pages/viewpreviousversions.action?{page}"
+        ),
+        ("GET", "/pages/viewpageversion.action"): get(
+            f"/pages/viewpageversion.action?{page}&version=1"
+        ),
+        ("POST", "/pages/revertpage.action"): lambda w, c, http: http.post(
+            "/pages/revertpage.action", data={"pageId": w.page, "version": 1}
+        ),
+        ("POST", "/pages/removepage.action"): lambda w, c, http: http.post(
+            "/pages/removepage.action", data={"pageId": w.new_page()}
+        ),
+        ("GET", "/spaces/{}/trash"): get(f"/spaces/{KEY}/trash"),
+        ("POST", "/spaces/{}/trash/{}/restore"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/trash/{w.trashed_page()}/restore"
+        ),
+        ("POST", "/spaces/{}/trash/{}/purge"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/trash/{w.trashed_page()}/purge"
+        ),
+        ("GET", "/profile/password"): get("/profile/password"),
+        ("POST", "/profile/password"): _same_password,
         ("GET", "/exports/{}/{}"): lambda w, c, http: http.get(f"/exports/word/{w.job}"),
         ("POST", "/exports/{}/{}/cancel"): lambda w, c, http: http.post(
             f"/exports/word/{w.job}/cancel"
@@ -495,6 +540,21 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
         ),
         ("POST", "/profile/tokens/{}/revoke"): revoke,
         ("GET", "/static/{}"): get("/static/pressroom.css"),
+        ("GET", "/admin"): get("/admin"),
+        ("POST", "/admin/settings"): lambda w, c, http: http.post(
+            "/admin/settings", data={"basicAuthEnabled": "true"}
+        ),
+        ("POST", "/admin/users"): lambda w, c, http: http.post(
+            "/admin/users", data={"username": w.unique("webuser"), "password": "web-password-1"}
+        ),
+        ("POST", "/admin/groups"): lambda w, c, http: http.post(
+            "/admin/groups", data={"name": w.unique("webgroup")}
+        ),
+        ("POST", "/admin/groups/{}/members"): lambda w, c, http: http.post(
+            f"/admin/groups/{w.new_group()}/members", data={"username": "no-grant"}
+        ),
+        ("GET", "/spaces/{}/permissions"): get(f"/spaces/{KEY}/permissions"),
+        ("POST", "/spaces/{}/permissions"): _same_grants,
     }
 
 

@@ -47,6 +47,8 @@ def pages(server: Server) -> dict[str, str]:
     root = server.page_id("Administrator guide", "TOUR", RICH_PAGE)
     child = server.page_id("Upgrading", "TOUR", "<p>Upgrade the leader last.</p>", root)
     server.page_id("Rollback", "TOUR", "<p>Keep the old version.</p>", child)
+    trashed = server.page_id("Old notes", "TOUR", "<p>Outdated.</p>")
+    assert server.api.delete(f"/rest/api/content/{trashed}").status_code == 204
     return {
         "dashboard": "/",
         "spaces": "/spaces",
@@ -55,6 +57,13 @@ def pages(server: Server) -> dict[str, str]:
         "info": f"/pages/viewinfo.action?pageId={root}",
         "export": f"/pages/export.action?pageId={root}",
         "edit": f"/pages/editpage.action?pageId={root}",
+        "create": "/pages/createpage.action?spaceKey=TOUR",
+        "history": f"/pages/viewpreviousversions.action?pageId={root}",
+        "version": f"/pages/viewpageversion.action?pageId={root}&version=1",
+        "trash": "/spaces/TOUR/trash",
+        "permissions": "/spaces/TOUR/permissions",
+        "password": "/profile/password",
+        "admin": "/admin",
         "templates": "/spaces/TOUR/templates",
         "job": f"/exports/word/{_finished_export(server, root)}",
         "tokens": "/profile/tokens",

@@ -424,8 +424,17 @@ def upload_space_template(
         description=description or None,
         space_key=space_key,
     )
-    return _template_change(request, space_key, db, identity, settings, base, 201, "uploaded",
-                            lambda: store.upload(identity, upload))  # fmt: skip
+    return _template_change(
+        request,
+        space_key,
+        db,
+        identity,
+        settings,
+        base,
+        201,
+        "uploaded",
+        lambda: store.upload(identity, upload),
+    )
 
 
 @router.post("/spaces/{space_key}/templates/{exporter}/{template_id}/replace", openapi_extra=UPLOAD)
@@ -446,8 +455,17 @@ def replace_space_template(
     upload = TemplateUpload(
         data=read_upload(file.file, store.limits.max_bytes), file_name=file.filename or ""
     )
-    return _template_change(request, space_key, db, identity, settings, base, 200, "replaced",
-                            lambda: store.replace(identity, template_id, upload))  # fmt: skip
+    return _template_change(
+        request,
+        space_key,
+        db,
+        identity,
+        settings,
+        base,
+        200,
+        "replaced",
+        lambda: store.replace(identity, template_id, upload),
+    )
 
 
 @router.post("/spaces/{space_key}/templates/{exporter}/{template_id}/delete")
@@ -492,11 +510,21 @@ def _template_change(
         saved = change()
     except (InvalidInput, TooLarge, UnsupportedMediaType, Conflict) as exc:
         code = {TooLarge: 413, Conflict: 409}.get(type(exc), 400)
-        return _templates_page(request, space_key, db, identity, settings, base, code,
-                               problem=exc.message)  # fmt: skip
+        return _templates_page(
+            request, space_key, db, identity, settings, base, code, problem=exc.message
+        )
     notice = f"Template “{saved.info.name}” {done}."
-    return _templates_page(request, space_key, db, identity, settings, base, status_code,
-                           notice=notice, warnings=saved.warnings)  # fmt: skip
+    return _templates_page(
+        request,
+        space_key,
+        db,
+        identity,
+        settings,
+        base,
+        status_code,
+        notice=notice,
+        warnings=saved.warnings,
+    )
 
 
 # -- personal access tokens ----------------------------------------------------------

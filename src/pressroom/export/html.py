@@ -254,8 +254,9 @@ class _Writer:
         rows = "".join(self._row(row) for row in table.rows)
         width = f"width: {min(table.width_percent, 100):.0f}%" if table.width_percent else None
         inner = _tag("table", columns + _tag("tbody", rows), style=width)
-        return _tag("div", inner, class_="table-wrap", tabindex="0", role="region",
-                    aria_label="Table")  # fmt: skip
+        return _tag(
+            "div", inner, class_="table-wrap", tabindex="0", role="region", aria_label="Table"
+        )
 
     def _row(self, row: ast.TableRow) -> str:
         cells = []
@@ -394,9 +395,11 @@ class _Writer:
             href = safe_url(image.url)
             text = _text(alt or image.url)
             return _tag("a", text, href=href, class_="remote-image") if href else text
-        src = self._attachment(image.attachment, image.page_title, image.space_key) if (
-            image.attachment
-        ) else None  # fmt: skip
+        src = (
+            self._attachment(image.attachment, image.page_title, image.space_key)
+            if (image.attachment)
+            else None
+        )
         if src is None:
             self.warn(f"image {image.attachment or ''!r} not found")
             return _tag("span", _text(f"[image: {alt}]"), class_="placeholder")
