@@ -110,3 +110,29 @@ def test_space_permissions_are_saved_from_the_table(app, client: TestClient) -> 
     )
     assert refused.status_code == 400
     assert "only be granted" in refused.text
+
+
+def test_files_are_attached_replaced_and_deleted_from_the_page(app, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    create_space(client, "DOC")
+    page = create_page(client, "Guide")
+    session = browser(app)
+    view = f"/pages/viewpage.action?pageId={page['id']}"
+    token = csrf_token_of(session.get(view).text)
+    for text in (b"first", b"second"):
+        sent = session.post(
+            "/pages/attachfile.action",
+            data={"pageId": page["id"], "atl_token": token},
+            files={"file": ("notes.txt", text, "text/plain")},
+        )
+        assert sent.status_code == 303
+    listed = client.get(f"/rest/api/content/{page['id']}/child/attachment?expand=version").json()[
+        "results"
+    ]
+    assert [(a["title"], a["version"]["number"]) for a in listed] == [("notes.txt", 2)]
+    assert session.get(f"/download/attachments/{page['id']}/notes.txt").content == b"second"
+    removed = session.post(
+        "/pages/removeattachment.action",
+        data={"pageId": page["id"], "attachmentId": listed[0]["id"], "atl_token": token},
+    )
+    assert removed.status_code == 303
+    assert client.get(f"/rest/api/content/{page['id']}/child/attachment").json()["size"] == 0

@@ -498,6 +498,15 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
         ("POST", "/pages/removelabel.action"): lambda w, c, http: http.post(
             "/pages/removelabel.action", data={"pageId": w.page, "name": w.new_label()}
         ),
+        ("POST", "/pages/attachfile.action"): lambda w, c, http: http.post(
+            "/pages/attachfile.action",
+            data={"pageId": w.page},
+            files={"file": (w.unique("form") + ".txt", b"form", "text/plain")},
+        ),
+        ("POST", "/pages/removeattachment.action"): lambda w, c, http: http.post(
+            "/pages/removeattachment.action",
+            data={"pageId": w.page, "attachmentId": w.attach(w.page, w.unique("gone") + ".txt")},
+        ),
         ("GET", "/pages/viewpreviousversions.action"): get(
             f"/pages/viewpreviousversions.action?{page}"
         ),

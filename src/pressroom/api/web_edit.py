@@ -8,18 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pressroom.api.deps import DbDep, IdentityDep, SettingsDep
+from pressroom.api.limits import BROWSER_UPLOAD
 from pressroom.api.web_support import HtmlPageRoute, Viewer, check_csrf, page_viewer, render
 from pressroom.auth.identity import Identity
 from pressroom.auth.space_access import require_grant
+from pressroom.content.attachments import check_may_attach, receive_file, save_attachment
 from pressroom.content.documents import (
     DocumentChange,
     create_document,
+    delete_document,
     get_content,
     update_document,
 )
@@ -27,7 +30,7 @@ from pressroom.content.labels import LabelName, add_labels, remove_label
 from pressroom.content.models import Content, Space
 from pressroom.content.reading import preview
 from pressroom.content.spaces import find_space
-from pressroom.errors import Conflict, InvalidInput, NotAuthenticated, PressroomError
+from pressroom.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PressroomError
 from pressroom.ids import MAX_CONTENT_ID
 
 router = APIRouter(route_class=HtmlPageRoute, include_in_schema=False, tags=["web"])
@@ -274,3 +277,46 @@ def remove_label_page(
     with db.write() as session:
         remove_label(session, identity, pageId, name)
     return RedirectResponse(f"/pages/viewpage.action?pageId={pageId}#labels", status_code=303)
+
+
+@router.post("/pages/attachfile.action", openapi_extra={BROWSER_UPLOAD: True})
+def attach_file(
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    settings: SettingsDep,
+    pageId: Annotated[int, Form(ge=1, lt=MAX_CONTENT_ID)],  # noqa: N803
+    file: Annotated[UploadFile, File()],
+    comment: Annotated[str, Form(max_length=1024)] = "",
+    atl_token: FormText = "",
+) -> Response:
+    """Upload a file to the page; a name the page already has becomes its new version."""
+    check_csrf(request, db, identity, atl_token)
+    with db.read() as session:
+        check_may_attach(session, identity, pageId)
+    incoming = receive_file(settings, file.filename, file.file, file.content_type)
+    try:
+        with db.write() as session:
+            save_attachment(session, identity, settings, pageId, incoming, comment)
+    finally:
+        incoming.discard()
+    return RedirectResponse(f"/pages/viewpage.action?pageId={pageId}#attachments", status_code=303)
+
+
+@router.post("/pages/removeattachment.action")
+def remove_attachment(
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    pageId: Annotated[int, Form(ge=1, lt=MAX_CONTENT_ID)],  # noqa: N803
+    attachmentId: Annotated[int, Form(ge=1, lt=MAX_CONTENT_ID)],  # noqa: N803
+    atl_token: FormText = "",
+) -> Response:
+    """The attachment to the space trash (the REST API's DELETE: the 'delete' grant)."""
+    check_csrf(request, db, identity, atl_token)
+    with db.write() as session:
+        attachment = get_content(session, identity, attachmentId)
+        if attachment.type != "attachment" or attachment.parent_id != pageId:
+            raise NotFound(f"Page {pageId} has no attachment {attachmentId}.")
+        delete_document(session, identity, attachmentId)
+    return RedirectResponse(f"/pages/viewpage.action?pageId={pageId}#attachments", status_code=303)
