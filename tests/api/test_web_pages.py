@@ -142,3 +142,18 @@ def test_space_templates_are_uploaded_with_their_validation_messages(
         f"/spaces/DOC/templates/word/{template['id']}/delete", data={"atl_token": token}
     )
     assert deleted.status_code == 200 and "The template was deleted." in deleted.text
+
+
+def test_quick_search_finds_visible_pages_by_their_words(client: TestClient, anonymous) -> None:  # type: ignore[no-untyped-def]
+    create_space(client, "DOC")
+    create_page(client, "Backup guide", body="<p>Rotate the snapshots weekly.</p>")
+    create_page(client, "Quotes", body='<p>He said "hello\\ world"</p>')
+    found = client.get("/dosearchsite.action", params={"queryString": "snapshots"})
+    assert found.status_code == 200
+    assert "1 result for" in found.text and "Backup guide" in found.text
+    odd = client.get("/dosearchsite.action", params={"queryString": '"hello\\'})
+    assert odd.status_code == 200
+    assert (
+        "Backup guide"
+        not in anonymous.get("/dosearchsite.action", params={"queryString": "snapshots"}).text
+    )

@@ -471,6 +471,7 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
     return {
         ("GET", "/"): get("/"),
         ("GET", "/spaces"): get("/spaces"),
+        ("GET", "/dosearchsite.action"): get('/dosearchsite.action?queryString=stable "page"'),
         ("GET", "/display/{}"): get(f"/display/{KEY}"),
         ("GET", "/pages/children.action"): get(f"/pages/children.action?{page}"),
         ("GET", "/pages/viewpage.action"): get(f"/pages/viewpage.action?{page}"),

@@ -52,6 +52,7 @@ def pages(server: Server) -> dict[str, str]:
     return {
         "dashboard": "/",
         "spaces": "/spaces",
+        "search": "/dosearchsite.action?queryString=upgrade",
         "space": "/display/TOUR",
         "page": f"/pages/viewpage.action?pageId={root}",
         "info": f"/pages/viewinfo.action?pageId={root}",

@@ -47,6 +47,7 @@ from pressroom.config import Settings
 from pressroom.content.documents import get_content
 from pressroom.content.page_info import page_info
 from pressroom.content.reading import child_nodes, read_page, recent_exports, space_home
+from pressroom.content.search import excerpt_of, search_content
 from pressroom.content.spaces import find_space, list_spaces
 from pressroom.content.templates import (
     PDF,
@@ -73,6 +74,7 @@ router = APIRouter(route_class=HtmlPageRoute, include_in_schema=False, tags=["we
 
 PageId = Annotated[int, Query(ge=1, lt=MAX_CONTENT_ID)]
 FormText = Annotated[str, Form(max_length=1024)]
+SEARCH_RESULTS = 50
 APIS: dict[str, ExporterApi] = {"word": WORD_API, "pdf": PDF_API}
 DEFAULT_TEMPLATES = {
     WORD: "com.k15t.scroll.office.default-template-1",
@@ -212,6 +214,33 @@ def _chosen(templates: list[TemplateInfo], wanted: str | None, exporter: str) ->
     if wanted in ids:
         return str(wanted)
     return DEFAULT_TEMPLATES[exporter] if DEFAULT_TEMPLATES[exporter] in ids else ids[0]
+
+
+@router.get("/dosearchsite.action", response_class=HTMLResponse)
+def quick_search(
+    request: Request,
+    db: DbDep,
+    identity: IdentityDep,
+    queryString: Annotated[str, Query(max_length=200)] = "",  # noqa: N803
+) -> Response:
+    """Pages and blog posts whose title or text contains the words (CQL ``text ~``)."""
+    holder = Response()
+    viewer = _viewer(request, identity, holder)
+    words = queryString.strip()
+    found: list[dict[str, Any]] = []
+    total = 0
+    if words:
+        quoted = words.replace("\\", "\\\\").replace('"', '\\"')
+        cql = f'text ~ "{quoted}" AND type in (page, blogpost)'
+        with db.read() as session:
+            results = search_content(session, identity, cql, 0, SEARCH_RESULTS)
+            total = results.total
+            found = [
+                {"id": c.id, "title": c.title, "space": c.space.key, "excerpt": excerpt_of(c)}
+                for c in results.items
+            ]
+    page = render(request, "search.html", viewer, words=words, found=found, total=total)
+    return with_cookies(page, holder)
 
 
 # -- export ----------------------------------------------------------------------------
