@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from pressroom.api.deps import AddressDep, ClockDep, DbDep
+from pressroom.api.web_support import CONTENT_SECURITY_POLICY
 from pressroom.auth.audit import record_event
 from pressroom.auth.authenticate import Authenticator
 from pressroom.auth.cookies import (
@@ -103,6 +104,7 @@ def _page(request: Request, status: int, csrf_token: str, **values: str | None) 
     }
     response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
 
