@@ -28,6 +28,10 @@ from pressroom.api import (
     templates,
     users,
     versions,
+    web,
+    web_admin,
+    web_edit,
+    web_manage,
 )
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.limits import BodyLimitMiddleware, UploadRoutes
@@ -65,6 +69,10 @@ ROUTERS = (
     admin.router,
     space_permissions.router,
     versions.router,
+    web.router,
+    web_edit.router,
+    web_manage.router,
+    web_admin.router,
 )
 
 

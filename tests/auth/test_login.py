@@ -53,7 +53,7 @@ def test_cookie_is_secure_behind_a_trusted_tls_proxy(app: FastAPI, make_client: 
 )
 def test_unsafe_destinations_go_home(make_client: MakeClient, destination: str) -> None:
     response = login(make_client(), *ALICE, destination=destination)
-    assert response.headers["location"] == "/login"
+    assert response.headers["location"] == "/"
 
 
 def test_wrong_password_shows_the_form_again_without_echoing_it(make_client: MakeClient) -> None:
@@ -176,8 +176,9 @@ def _set_cookie(response: object, name: str) -> str:
     return next(h for h in headers if h.startswith(f"{name}="))
 
 
-def test_login_without_destination_lands_on_the_login_page(make_client: MakeClient) -> None:
+def test_login_without_destination_lands_on_the_dashboard(make_client: MakeClient) -> None:
     browser = make_client()
     response = login(browser, *ALICE, destination="")
-    assert response.headers["location"] == "/login"
+    assert response.headers["location"] == "/"
+    assert "Logged in as <strong>alice</strong>" in browser.get("/").text
     assert "logged in as <strong>alice</strong>" in browser.get("/login").text

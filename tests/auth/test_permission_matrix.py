@@ -9,6 +9,7 @@ requests that destroy what they touch (delete, purge, replace) get a target of t
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
 import re
@@ -17,6 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -208,6 +210,11 @@ class World:
 
     def new_page(self) -> str:
         return str(create_page(self.admin, self.unique("Page "), space=KEY)["id"])
+
+    def trashed_page(self) -> str:
+        page = self.new_page()
+        self.must(self.admin.delete(f"/rest/api/content/{page}"), 204)
+        return page
 
     def attach(self, page: str, name: str) -> str:
         upload = self.admin.post(
@@ -431,6 +438,136 @@ def _version_recipes() -> dict[tuple[str, str], Recipe]:
     }
 
 
+def _same_grants(w: World, c: Caller, http: TestClient) -> httpx.Response:
+    """The form of the space's grants as they are (saving changes nothing)."""
+    form: list[tuple[str, str]] = []
+    for name, held in w.grants["users"].items():  # type: ignore[union-attr]
+        form += [(f"user:{name}", grant) for grant in held]
+    return http.post(
+        f"/spaces/{KEY}/permissions",
+        content=urlencode(form),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+def _same_password(w: World, c: Caller, http: TestClient) -> httpx.Response:
+    password = ADMIN[1] if c.kind == "admin" else c.password
+    form = {"current": password, "new": password, "repeated": password}
+    return http.post("/profile/password", data=form)
+
+
+def _page_recipes() -> dict[tuple[str, str], Recipe]:
+    """The browser pages: the same checks as the REST API, answered as HTML."""
+    page = "pageId={}"
+
+    def get(path: str) -> Recipe:
+        return lambda w, c, http: http.get(path.format(w.page))
+
+    def revoke(w: World, c: Caller, http: TestClient) -> httpx.Response:
+        made = http.post("/rest/pat/latest/tokens", json={"name": "matrix page"})
+        token = made.json()["id"] if made.status_code == 201 else 1
+        return http.post(f"/profile/tokens/{token}/revoke")
+
+    return {
+        ("GET", "/"): get("/"),
+        ("GET", "/spaces"): get("/spaces"),
+        ("GET", "/dosearchsite.action"): get('/dosearchsite.action?queryString=stable "page"'),
+        ("GET", "/display/{}"): get(f"/display/{KEY}"),
+        ("GET", "/pages/children.action"): get(f"/pages/children.action?{page}"),
+        ("GET", "/pages/viewpage.action"): get(f"/pages/viewpage.action?{page}"),
+        ("GET", "/pages/viewinfo.action"): get(f"/pages/viewinfo.action?{page}"),
+        ("GET", "/pages/export.action"): get(f"/pages/export.action?{page}"),
+        ("POST", "/pages/export.action"): lambda w, c, http: http.post(
+            "/pages/export.action", data={"pageId": w.page, "exporter": "word"}
+        ),
+        ("GET", "/pages/createpage.action"): get(f"/pages/createpage.action?spaceKey={KEY}"),
+        ("POST", "/pages/createpage.action"): lambda w, c, http: http.post(
+            "/pages/createpage.action",
+            data={"spaceKey": KEY, "title": w.unique("Form page "), "body": "<p>new</p>"},
+        ),
+        ("GET", "/pages/editpage.action"): get(f"/pages/editpage.action?{page}"),
+        ("POST", "/pages/editpage.action"): lambda w, c, http: http.post(
+            "/pages/editpage.action",
+            data={"pageId": w.new_page(), "version": 1, "title": w.unique("Edited "), "body": ""},
+        ),
+        ("POST", "/pages/preview.action"): lambda w, c, http: http.post(
+            "/pages/preview.action", data={"spaceKey": KEY, "body": "<p>draft</p>"}
+        ),
+        ("POST", "/pages/addlabel.action"): lambda w, c, http: http.post(
+            "/pages/addlabel.action", data={"pageId": w.page, "name": "formlabel"}
+        ),
+        ("POST", "/pages/removelabel.action"): lambda w, c, http: http.post(
+            "/pages/removelabel.action", data={"pageId": w.page, "name": w.new_label()}
+        ),
+        ("POST", "/pages/attachfile.action"): lambda w, c, http: http.post(
+            "/pages/attachfile.action",
+            data={"pageId": w.page},
+            files={"file": (w.unique("form") + ".txt", b"form", "text/plain")},
+        ),
+        ("POST", "/pages/removeattachment.action"): lambda w, c, http: http.post(
+            "/pages/removeattachment.action",
+            data={"pageId": w.page, "attachmentId": w.attach(w.page, w.unique("gone") + ".txt")},
+        ),
+        ("GET", "/pages/viewpreviousversions.action"): get(
+            f"/pages/viewpreviousversions.action?{page}"
+        ),
+        ("GET", "/pages/viewpageversion.action"): get(
+            f"/pages/viewpageversion.action?{page}&version=1"
+        ),
+        ("POST", "/pages/revertpage.action"): lambda w, c, http: http.post(
+            "/pages/revertpage.action", data={"pageId": w.page, "version": 1}
+        ),
+        ("POST", "/pages/removepage.action"): lambda w, c, http: http.post(
+            "/pages/removepage.action", data={"pageId": w.new_page()}
+        ),
+        ("GET", "/spaces/{}/trash"): get(f"/spaces/{KEY}/trash"),
+        ("POST", "/spaces/{}/trash/{}/restore"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/trash/{w.trashed_page()}/restore"
+        ),
+        ("POST", "/spaces/{}/trash/{}/purge"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/trash/{w.trashed_page()}/purge"
+        ),
+        ("GET", "/profile/password"): get("/profile/password"),
+        ("POST", "/profile/password"): _same_password,
+        ("GET", "/exports/{}/{}"): lambda w, c, http: http.get(f"/exports/word/{w.job}"),
+        ("POST", "/exports/{}/{}/cancel"): lambda w, c, http: http.post(
+            f"/exports/word/{w.job}/cancel"
+        ),
+        ("GET", "/spaces/{}/templates"): get(f"/spaces/{KEY}/templates"),
+        ("POST", "/spaces/{}/templates"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/templates", files={"file": template_file(TEMPLATES)}
+        ),
+        ("POST", "/spaces/{}/templates/{}/{}/replace"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/templates/word/{w.template}/replace",
+            files={"file": template_file(TEMPLATES)},
+        ),
+        ("POST", "/spaces/{}/templates/{}/{}/delete"): lambda w, c, http: http.post(
+            f"/spaces/{KEY}/templates/word/{w.new_template()}/delete"
+        ),
+        ("GET", "/profile/tokens"): get("/profile/tokens"),
+        ("POST", "/profile/tokens"): lambda w, c, http: http.post(
+            "/profile/tokens", data={"name": "matrix page"}
+        ),
+        ("POST", "/profile/tokens/{}/revoke"): revoke,
+        ("GET", "/static/{}"): get("/static/pressroom.css"),
+        ("GET", "/admin"): get("/admin"),
+        ("POST", "/admin/settings"): lambda w, c, http: http.post(
+            "/admin/settings", data={"basicAuthEnabled": "true"}
+        ),
+        ("POST", "/admin/users"): lambda w, c, http: http.post(
+            "/admin/users", data={"username": w.unique("webuser"), "password": "web-password-1"}
+        ),
+        ("POST", "/admin/groups"): lambda w, c, http: http.post(
+            "/admin/groups", data={"name": w.unique("webgroup")}
+        ),
+        ("POST", "/admin/groups/{}/members"): lambda w, c, http: http.post(
+            f"/admin/groups/{w.new_group()}/members", data={"username": "no-grant"}
+        ),
+        ("GET", "/spaces/{}/permissions"): get(f"/spaces/{KEY}/permissions"),
+        ("POST", "/spaces/{}/permissions"): _same_grants,
+    }
+
+
 def _remove_member(w: World, c: Caller, http: TestClient) -> httpx.Response:
     group = w.new_group(member="no-grant")
     return http.delete(f"{ADMIN_API}/groups/{group}/members/no-grant")
@@ -588,6 +725,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
 }
 RECIPES |= _pdf_recipes()
 RECIPES |= _version_recipes()
+RECIPES |= _page_recipes()
 RECIPES = {(method, normalized(path)): recipe for (method, path), recipe in RECIPES.items()}
 
 
@@ -601,8 +739,11 @@ def verdict(response: httpx.Response, status: int | None, grant: str | None) -> 
         return None if got < 400 else f"refused with {got}: {response.text[:200]}"
     if got != status:
         return f"{got} instead of {status}: {response.text[:200]}"
-    if grant is not None and f"'{grant}' permission" not in response.json()["message"]:
-        return f"403 without naming '{grant}': {response.json()['message']}"
+    if grant is not None:
+        is_page = response.headers.get("content-type", "").startswith("text/html")
+        message = html.unescape(response.text) if is_page else response.json()["message"]
+        if f"'{grant}' permission" not in message:
+            return f"403 without naming '{grant}': {message[:300]}"
     return None
 
 

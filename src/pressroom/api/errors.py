@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pressroom import errors
@@ -93,8 +93,13 @@ def describe_validation(problems: Any) -> str:
     return " ".join(sentences) or "The request is not valid."
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    from pressroom.api.web_support import html_error, wants_html  # the pages import this module
+
+    if exc.status_code in (404, 405) and wants_html(request):
+        # No route matched: a browser asking for a page gets a page.
+        return html_error(request, exc)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and message == "Not Found":
         message = "There is nothing at this address. See the README for the REST paths."

@@ -203,9 +203,9 @@ def _add_job_routes(router: APIRouter, api: ExporterApi) -> None:
         settings: SettingsDep,
     ) -> JobCreated:
         """Start an asynchronous export; poll its status every 2 seconds."""
-        identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
+        identity = await run_in_threadpool(with_anonymous_session, identity, request, response)
         export = body.to_request(api.exporter)
-        job = await run_in_threadpool(_submit, request, db, identity, export)
+        job = await run_in_threadpool(submit_export, request, db, identity, export)
         return JobCreated(jobId=job.id)
 
     @router.get(f"{api.base}/exports/{{job_id}}/status", response_model=JobStatus, responses=ERRORS)
@@ -288,9 +288,9 @@ def _add_sync_route(router: APIRouter, api: ExporterApi) -> None:
             "timeZone": timeZone,
         }
         parameters = _sync_parameters(pageId, templateId, scope, optional)
-        identity = await run_in_threadpool(_with_anonymous_session, identity, request, response)
+        identity = await run_in_threadpool(with_anonymous_session, identity, request, response)
         export = parameters.to_request(api.exporter, synchronous=True)
-        job = await run_in_threadpool(_submit, request, db, identity, export)
+        job = await run_in_threadpool(submit_export, request, db, identity, export)
         finished = await _wait_for(job.id, request, db, identity, settings.sync_timeout_seconds)
         if finished is None:
             await run_in_threadpool(_cancel_by_id, job.id, request, db, identity)
@@ -300,13 +300,16 @@ def _add_sync_route(router: APIRouter, api: ExporterApi) -> None:
         return answer
 
 
-def _with_anonymous_session(identity: Identity, request: Request, response: Response) -> Identity:
+def with_anonymous_session(identity: Identity, request: Request, response: Response) -> Identity:
     if not identity.anonymous or identity.session_key:
         return identity
     return Identity(session_key=ensure_anonymous_session(request, response))
 
 
-def _submit(request: Request, db: Any, identity: Identity, export: ExportRequest) -> ExportJob:
+def submit_export(
+    request: Request, db: Any, identity: Identity, export: ExportRequest
+) -> ExportJob:
+    """Check and queue an export (the REST API and the export dialog alike)."""
     settings = request.app.state.settings
     export.extra["baseUrl"] = origin(request)
     clock = request.app.state.clock

@@ -20,6 +20,7 @@ from pressroom.api.errors import error_body
 
 MULTIPART_OVERHEAD = 64 * 1024
 MULTIPART = "multipart/form-data"
+BROWSER_UPLOAD = "x-pressroom-browser-upload"
 
 
 class BodyTooLarge(HTTPException):
@@ -54,6 +55,9 @@ class UploadRoutes:
         for route in self._routes:
             upload = False
             if isinstance(route, Route):
+                # Browser forms are left out of the OpenAPI document; they say so here.
+                extra = getattr(route, "openapi_extra", None) or {}
+                upload = bool(extra.get(BROWSER_UPLOAD))
                 operations = paths.get(route.path_format, {})
                 for method in route.methods or ():
                     body = operations.get(method.lower(), {}).get("requestBody", {})

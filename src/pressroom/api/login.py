@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from pressroom.api.deps import AddressDep, ClockDep, DbDep
+from pressroom.api.web_support import CONTENT_SECURITY_POLICY
 from pressroom.auth.audit import record_event
 from pressroom.auth.authenticate import Authenticator
 from pressroom.auth.cookies import (
@@ -31,8 +32,8 @@ from pressroom.web import templates
 router = APIRouter(tags=["login"], include_in_schema=False)
 
 FieldText = Annotated[str, Form(max_length=1024)]
-# Where a login without a (safe) destination lands; the login page then says who is logged in.
-HOME = "/login"
+# Where a login without a (safe) destination lands: the dashboard.
+HOME = "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ def _page(request: Request, status: int, csrf_token: str, **values: str | None) 
     }
     response = templates.TemplateResponse(request, "login.html", context, status_code=status)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
 

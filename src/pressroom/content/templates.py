@@ -274,6 +274,10 @@ class TemplateStore:
             )
         return self._builtins() + uploaded
 
+    def builtins(self) -> list[TemplateInfo]:
+        """The built-in templates, which anybody who may export may use."""
+        return self._builtins()
+
     def get(self, identity: Identity, template_id: str) -> TemplateInfo:
         _require_login(identity, "see templates")
         if (builtin := self._builtin(template_id)) is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from pressroom.auth.identity import Identity, exportable_space_ids
+from pressroom.auth.identity import Identity, exportable_space_ids, visible_space_ids
 from pressroom.auth.models import User
 from pressroom.content.export_selection import PageResolver, ResolvedPage
 from pressroom.content.models import DOCUMENT_TYPES, Content, Label, Space
@@ -42,10 +42,14 @@ class DatabasePages:
         attachments_dir: Path,
         base_url: str,
         resolver: PageResolver | None = None,
+        *,
+        reading: bool = False,
     ) -> None:
         self._session = session
         self._resolver = resolver
-        self._readable = exportable_space_ids(session, identity)
+        # ``reading``: for the page view, pages the caller may view (not only export).
+        readable = visible_space_ids if reading else exportable_space_ids
+        self._readable = readable(session, identity)
         self._attachments_dir = attachments_dir
         self._base_url = base_url.rstrip("/")
         self._pages: dict[int, PageSource | None] = {}
