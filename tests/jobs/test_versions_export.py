@@ -440,3 +440,20 @@ def test_version_variant_and_language_placeholders_are_filled(
     assert response.status_code == 200, response.text
     texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
     assert "V=4.2|4.2 W=Cloud edition|Cloud edition L=French" in texts
+
+
+def test_the_export_dialog_offers_the_versions_and_exports_the_one_chosen(versioned) -> None:  # type: ignore[no-untyped-def]
+    client, ids = versioned
+    dialog = client.get("/pages/export.action", params={"pageId": ids["guide"]})
+    assert dialog.status_code == 200
+    for name in ("1.0", "2.0", "3.0"):
+        assert f'<option value="{ids[name[0]]}">{name}</option>' in dialog.text
+    form = {"pageId": ids["guide"], "exporter": "word", "scope": "current", "versionId": ids["1"]}
+    started = client.post("/pages/export.action", data=form, follow_redirects=False)
+    assert started.status_code == 303, started.text
+    job = started.headers["location"].rsplit("/", 1)[1]
+    status = wait_for_status(client, job, finished)
+    assert status["status"] == "complete", status
+    document = docx.Document(io.BytesIO(client.get(status["downloadUrl"]).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Guide as first written." in text and "rewritten" not in text

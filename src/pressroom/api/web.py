@@ -57,6 +57,9 @@ from pressroom.content.templates import (
     TemplateStore,
     TemplateUpload,
 )
+from pressroom.content.translations import list_languages
+from pressroom.content.variants import list_variants
+from pressroom.content.versions import list_versions
 from pressroom.db import Database
 from pressroom.errors import (
     Conflict,
@@ -261,6 +264,13 @@ def export_dialog(
         require_grant(session, identity, content.space, "export", "export its pages")
         space_key = content.space.key
         page = {"id": content.id, "title": content.title, "type": content.type}
+        versions = [
+            {"id": v.id, "name": v.name}
+            for v in list_versions(session, content.space)
+            if not v.archived
+        ]
+        variants = [{"id": v.id, "name": v.name} for v in list_variants(session, content.space)]
+        languages = list_languages(session, content.space)
     templates = _templates_for(db, settings, identity, space_key)
     answer = render(
         request,
@@ -270,6 +280,9 @@ def export_dialog(
         space_key=space_key,
         templates=templates,
         defaults=DEFAULT_TEMPLATES,
+        versions=versions,
+        variants=variants,
+        languages=languages,
     )
     return with_cookies(answer, holder)
 
@@ -285,10 +298,21 @@ async def start_export(
     scope: Annotated[Literal["current", "descendants"], Form()] = "current",
     wordTemplate: FormText = "",  # noqa: N803
     pdfTemplate: FormText = "",  # noqa: N803
+    versionId: FormText = "",  # noqa: N803
+    variantId: FormText = "",  # noqa: N803
+    languageKey: FormText = "",  # noqa: N803
 ) -> Response:
     await run_in_threadpool(check_csrf, request, db, identity, atl_token)
     template = (wordTemplate if exporter == WORD else pdfTemplate) or DEFAULT_TEMPLATES[exporter]
-    export = ExportRequest(exporter=exporter, page_id=pageId, template_id=template, scope=scope)
+    export = ExportRequest(
+        exporter=exporter,
+        page_id=pageId,
+        template_id=template,
+        scope=scope,
+        version_id=versionId or None,
+        variant_id=variantId or "all",
+        language_key=languageKey or None,
+    )
     holder = Response()
     identity = await run_in_threadpool(with_anonymous_session, identity, request, holder)
     job = await run_in_threadpool(submit_export, request, db, identity, export)
