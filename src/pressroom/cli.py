@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from pressroom import render_command
 from pressroom.auth.commands import token_cli, user_cli
 from pressroom.client.command import export_command
 from pressroom.config import Settings
-from pressroom.render_command import render
 
 cli = typer.Typer(help="Pressroom: documentation export server.", no_args_is_help=True)
 cli.add_typer(user_cli, name="user")
@@ -92,7 +92,14 @@ def worker(
     run_worker(settings, workers or settings.workers)
 
 
-cli.command("render")(render)
+@cli.command(
+    "render",
+    help=render_command.DESCRIPTION + " Options: pressroom render --help.",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def render(context: typer.Context) -> None:
+    raise typer.Exit(render_command.main(context.args))
 
 
 @cli.command()

@@ -9,14 +9,9 @@ import sys
 
 def main() -> None:
     if sys.argv[1:2] == ["render"]:
-        import typer
+        from pressroom.render_command import main as render
 
-        from pressroom.render_command import render
-
-        render_only = typer.Typer(add_completion=False)
-        render_only.command()(render)
-        render_only(args=sys.argv[2:], prog_name="pressroom render")
-        return
+        sys.exit(render(sys.argv[2:]))
     from pressroom.cli import main as full_command
 
     full_command()

@@ -1,33 +1,45 @@
 """``pressroom render``: storage-format content to Word or PDF, offline. Kept apart
-from the rest of the command so that it starts without importing the server."""
+from the rest of the command, and parsed with argparse rather than the CLI framework,
+so that rendering one page starts without importing the server or its libraries."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
 
-import typer
+DESCRIPTION = (
+    "Render storage-format content to Word or PDF offline (no server, no database); "
+    "the format follows the extension of --out."
+)
 
 
-def render(
-    path: Annotated[Path, typer.Argument(help="A storage-format .xml file or a page-tree folder")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="The file to write: .docx or .pdf")],
-    template: Annotated[
-        str | None,
-        typer.Option(help="A built-in template id, or a .docx (Word) or .zip (PDF) template"),
-    ] = None,
-    scope: Annotated[str, typer.Option(help="current or descendants")] = "descendants",
-) -> None:
-    """Render storage-format content to Word or PDF offline (no server, no database);
-    the format follows the extension of --out."""
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pressroom render", description=DESCRIPTION)
+    parser.add_argument("path", type=Path, help="A storage-format .xml file or a page-tree folder")
+    parser.add_argument(
+        "-o", "--out", type=Path, required=True, help="The file to write: .docx or .pdf"
+    )
+    parser.add_argument(
+        "--template", help="A built-in template id, or a .docx (Word) or .zip (PDF) template"
+    )
+    parser.add_argument("--scope", choices=("current", "descendants"), default="descendants")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """Runs ``pressroom render`` with ``argv`` (the words after ``render``); the exit code."""
+    parser = _parser()
+    args = parser.parse_args(list(argv))
     from pressroom.export.docx import TEMPLATE_ID
     from pressroom.export.folder import FolderInvalid
     from pressroom.export.render import render_path
 
-    if scope not in ("current", "descendants"):
-        raise typer.BadParameter("scope must be 'current' or 'descendants'")
+    out: Path = args.out
     if out.suffix.lower() not in (".docx", ".pdf"):
-        raise typer.BadParameter("--out must end in .docx or .pdf")
+        parser.error("--out must end in .docx or .pdf")
+    template: str | None = args.template
     template_id = None
     if template is not None:  # the PDF writer is imported only when it has a say
         from pressroom.export.pdf import BUILTIN_PDF_TEMPLATES
@@ -37,30 +49,33 @@ def render(
     builtin = template in (None, TEMPLATE_ID) or template_id in BUILTIN_PDF_TEMPLATES
     template_path = None if builtin else Path(str(template))
     if template_path is not None and not template_path.is_file():
-        raise typer.BadParameter(f"no template file {template_path}")
+        parser.error(f"no template file {template_path}")
     try:
         warnings = render_path(
-            path,
+            args.path,
             out,
             template=template_path,
-            scope="current" if scope == "current" else "descendants",
+            scope="current" if args.scope == "current" else "descendants",
             template_id=template_id if builtin else None,
         )
     except FolderInvalid as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
+        print(exc, file=sys.stderr)
+        return 2
     except Exception as exc:
-        _explain_pdf_failure(exc)
+        if _is_pdf_failure(exc):
+            print(f"the PDF could not be made: {exc}", file=sys.stderr)
+            return 2
         raise
     for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"wrote {out}")
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {out}")
+    return 0
 
 
-def _explain_pdf_failure(error: Exception) -> None:
-    """Exit 2 with the reason when the PDF writer could not make the file."""
+def _is_pdf_failure(error: Exception) -> bool:
+    """Whether the PDF writer could not make the file (a template or Typst error)."""
+    if "pressroom.export.pdf" not in sys.modules:
+        return False
     from pressroom.export.pdf import CompileFailed, TemplateInvalid
 
-    if isinstance(error, TemplateInvalid | CompileFailed):
-        typer.echo(f"the PDF could not be made: {error}", err=True)
-        raise typer.Exit(2) from error
+    return isinstance(error, TemplateInvalid | CompileFailed)
