@@ -157,3 +157,27 @@ def test_quick_search_finds_visible_pages_by_their_words(client: TestClient, ano
         "Backup guide"
         not in anonymous.get("/dosearchsite.action", params={"queryString": "snapshots"}).text
     )
+
+
+def test_an_administrator_deactivates_a_user_and_removes_a_member_in_the_browser(
+    app, client: TestClient
+) -> None:  # type: ignore[no-untyped-def]
+    admin_api = "/rest/pressroom/1/admin"
+    body = {"username": "leaver", "password": "leaver-password-1"}
+    assert client.post(f"{admin_api}/users", json=body).status_code == 201
+    assert client.post(f"{admin_api}/groups", json={"name": "writers"}).status_code == 201
+    members = f"{admin_api}/groups/writers/members"
+    assert client.post(members, json={"username": "leaver"}).status_code == 201
+    leaver = ("leaver", "leaver-password-1")
+    assert client.get("/rest/api/space", auth=leaver).status_code == 200
+
+    session = browser(app)
+    token = csrf_token_of(session.get("/admin").text)
+    page = session.post("/admin/users/leaver/active", data={"active": "false", "atl_token": token})
+    assert page.status_code == 200 and "User leaver is deactivated." in page.text
+    assert client.get("/rest/api/space", auth=leaver).status_code == 401
+    removed = session.post("/admin/groups/writers/members/leaver/remove", data={"atl_token": token})
+    assert removed.status_code == 200 and "no longer a member of writers" in removed.text
+    assert client.get(members).json() == []
+    events = [e["event"] for e in client.get(f"{admin_api}/audit").json()]
+    assert "user.update" in events and "group.member.remove" in events

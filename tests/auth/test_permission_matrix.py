@@ -563,6 +563,12 @@ def _page_recipes() -> dict[tuple[str, str], Recipe]:
         ("POST", "/admin/groups/{}/members"): lambda w, c, http: http.post(
             f"/admin/groups/{w.new_group()}/members", data={"username": "no-grant"}
         ),
+        ("POST", "/admin/groups/{}/members/{}/remove"): lambda w, c, http: http.post(
+            f"/admin/groups/{w.new_group('no-grant')}/members/no-grant/remove"
+        ),
+        ("POST", "/admin/users/{}/active"): lambda w, c, http: http.post(
+            f"/admin/users/{w.new_user()}/active", data={"active": "false"}
+        ),
         ("GET", "/spaces/{}/permissions"): get(f"/spaces/{KEY}/permissions"),
         ("POST", "/spaces/{}/permissions"): _same_grants,
     }

@@ -152,6 +152,55 @@ def add_member(
     return _admin_page(request, db, admin, notice=f"{username} is now a member of {name}.")
 
 
+@router.post("/admin/users/{username}/active", response_class=HTMLResponse)
+def change_user_active(
+    request: Request,
+    username: str,
+    db: DbDep,
+    admin: AdminDep,
+    clock: ClockDep,
+    address: AddressDep,
+    active: Annotated[bool, Form()] = False,
+    atl_token: FormText = "",
+) -> Response:
+    """Deactivate a user (they can no longer log in or use their tokens) or activate them."""
+    check_csrf(request, db, admin, atl_token)
+    try:
+        with db.write() as session:
+            user = directory.find_user(session, username)
+            if directory.update_user(session, user, directory.UserChange(active=active)):
+                detail = {"changed": ["active"], "active": active}
+                Audit(admin, address, clock).record(session, "user.update", username, detail)
+    except (InvalidInput, NotFound, Conflict) as exc:
+        return _admin_page(request, db, admin, 400, problem=exc.message)
+    request.app.state.credential_cache.clear()
+    state = "active again" if active else "deactivated"
+    return _admin_page(request, db, admin, notice=f"User {username} is {state}.")
+
+
+@router.post("/admin/groups/{name}/members/{username}/remove", response_class=HTMLResponse)
+def remove_member(
+    request: Request,
+    name: str,
+    username: str,
+    db: DbDep,
+    admin: AdminDep,
+    clock: ClockDep,
+    address: AddressDep,
+    atl_token: FormText = "",
+) -> Response:
+    check_csrf(request, db, admin, atl_token)
+    try:
+        with db.write() as session:
+            group = directory.find_group(session, name)
+            directory.remove_member(session, group, directory.find_user(session, username))
+            detail = {"username": username}
+            Audit(admin, address, clock).record(session, "group.member.remove", name, detail)
+    except (InvalidInput, NotFound) as exc:
+        return _admin_page(request, db, admin, 400, problem=exc.message)
+    return _admin_page(request, db, admin, notice=f"{username} is no longer a member of {name}.")
+
+
 # -- space permissions -----------------------------------------------------------------
 
 
